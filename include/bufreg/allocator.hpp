@@ -1,0 +1,49 @@
+#pragma once
+/// \file
+/// The result of a layout: byte ranges, and the plain record a kernel uses to find a buffer.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <bufreg/precision.hpp>
+
+namespace bufreg {
+
+/// The three per-thread arenas a layout fills.
+enum class Region : std::uint8_t {
+  shared,      ///< shared memory (level-0 scratch), one copy per thread
+  persistent,  ///< persistent-local storage, kept from one launch to the next
+  local        ///< thread-private scratch
+};
+
+/// "shared", "persistent" or "local".
+std::string_view to_string(Region region);
+
+/// A half-open range of BYTE offsets [start, stop) inside one arena.
+struct Slice {
+  std::size_t start;
+  std::size_t stop;
+  constexpr std::size_t size() const { return stop - start; }
+  friend constexpr bool operator==(const Slice& a, const Slice& b) {
+    return a.start == b.start && a.stop == b.stop;
+  }
+  friend constexpr bool operator!=(const Slice& a, const Slice& b) { return !(a == b); }
+};
+
+/// What a kernel needs to find one buffer: plain data, trivially copyable, cheap to capture.
+struct Allocator {
+  Region region;          ///< arena the buffer lives in
+  std::size_t offset;     ///< byte offset from the start of the thread's arena
+  std::size_t bytes;      ///< bytes of the slice
+  std::size_t count;      ///< elements of `precision` the buffer holds
+  Precision precision;    ///< element type
+  bool zero;              ///< zero-fill the buffer when a kernel first takes its pointer
+  std::uint32_t name_id;  ///< the buffer's name, for messages: buffer_name(name_id)
+};
+
+/// The buffer name behind an Allocator::name_id ("<unknown>" for an id never issued).
+std::string buffer_name(std::uint32_t name_id);
+
+}  // namespace bufreg

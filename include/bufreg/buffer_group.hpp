@@ -1,0 +1,127 @@
+#pragma once
+/// \file
+/// One component's buffers and their layout in three per-thread arenas.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <bufreg/allocator.hpp>
+#include <bufreg/cuda_buffer.hpp>
+#include <bufreg/layout.hpp>
+
+namespace bufreg {
+
+/// A change to a registered buffer; fields left empty are not changed.
+struct BufferUpdate {
+  std::optional<std::size_t> size;
+  std::optional<Location> location;
+  std::optional<bool> persistent;
+  std::optional<std::optional<std::string>> aliases;  ///< `std::optional<std::string>{}` un-aliases
+  std::optional<Precision> precision;
+};
+
+/// A component's buffers and their layout: a shared arena, a persistent-local arena and a local
+/// arena, each sized in bytes per thread.
+///
+/// Layout rules, applied in this order: non-aliased shared buffers, then non-aliased
+/// persistent-local, then non-aliased local, each in registration order; then aliased buffers in
+/// registration order, each placed inside its parent when the parent is shared (or both are
+/// persistent-local) and the parent has room after earlier aliases, else at the end of its own
+/// arena. Every slice starts at a multiple of max(options().alignment, element size).
+///
+/// The layout is computed on first query and cached until the buffers change. A rejected call
+/// throws (std::invalid_argument, or std::out_of_range for unknown names) and changes nothing.
+/// Not thread-safe, even for queries; BufferRegistry serialises access to its groups.
+///
+/// \code
+/// BufferGroup group;
+/// group.register_buffer("state", 8, Location::shared);
+/// group.register_buffer("scratch", 8, Location::shared, false, "state");  // reuses state
+/// group.shared_buffer_size();  // 32 bytes: scratch fits inside state
+/// \endcode
+class BufferGroup {
+ public:
+  BufferGroup();
+  /// Throws std::invalid_argument unless options.alignment is a power of two.
+  explicit BufferGroup(LayoutOptions options);
+
+  /// Adds a buffer, or replaces the entry of that name in place. `aliases` must name a buffer
+  /// registered earlier that is not itself an alias, and the buffer being registered must not be
+  /// the parent of another alias if it becomes one: alias chains are not supported.
+  void register_buffer(std::string name, std::size_t size, Location location,
+                       bool persistent = false, std::optional<std::string> aliases = std::nullopt,
+                       Precision precision = Precision::float32);
+
+  /// Applies `update` to `name`: {recognized, changed}. An unknown name is {false, false}.
+  std::pair<bool, bool> update_buffer(const std::string& name, const BufferUpdate& update);
+
+  /// Drops the cached layout; the next query computes it again.
+  void invalidate_layouts();
+
+  /// Slices of every buffer placed in each arena, by name.
+  const std::map<std::string, Slice>& shared_layout() const;
+  const std::map<std::string, Slice>& persistent_layout() const;
+  const std::map<std::string, Slice>& local_layout() const;
+  /// Bytes reserved per buffer in the local arena (at least one element each).
+  const std::map<std::string, std::size_t>& local_sizes() const;
+
+  /// BYTES per thread of each arena: the end of its last slice, 0 if it holds none.
+  std::size_t shared_buffer_size() const;
+  std::size_t persistent_local_buffer_size() const;
+  std::size_t local_buffer_size() const;
+  /// Bytes per thread of `region`.
+  std::size_t arena_size(Region region) const;
+
+  /// Where `name` lives. Throws std::out_of_range naming it if it is not registered.
+  Allocator get_allocator(const std::string& name, bool zero = false) const;
+
+  /// Buffers in registration order, and the placement of each (same order).
+  const std::vector<CUDABuffer>& entries() const { return m_entries; }
+  const std::vector<Placement>& placements() const;
+  bool contains(const std::string& name) const;
+  const LayoutOptions& options() const { return m_options; }
+
+  /// How many times the layout was computed (queries on a valid layout do not compute it).
+  std::size_t layout_builds() const { return m_layout_builds; }
+
+ private:
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+  std::size_t find(const std::string& name) const;
+  std::size_t find_or_throw(const std::string& name) const;
+  /// Checks `buffer` against the group as if it replaced entry `slot` (npos: appended);
+  /// returns the index of its parent (npos when it aliases nothing).
+  std::size_t check_registration(const CUDABuffer& buffer, std::size_t slot) const;
+  /// The group's bound on any arena's size with `buffer` in `slot` (npos: appended); throws if
+  /// it would overflow.
+  std::size_t checked_byte_bound(const CUDABuffer& buffer, std::size_t slot) const;
+  void store(CUDABuffer buffer, std::size_t slot, std::size_t parent, std::size_t byte_bound);
+  void ensure_layout() const;
+  void ensure_maps() const;
+
+  LayoutOptions m_options;
+  std::vector<CUDABuffer> m_entries;
+  std::vector<std::size_t> m_parent;         // entry -> index of the buffer it aliases, or npos
+  std::vector<std::uint32_t> m_alias_count;  // entry -> how many entries alias it
+  std::unordered_map<std::uint32_t, std::size_t> m_index;  // name id -> entry
+  std::size_t m_byte_bound = 0;  // sum of every entry's bytes plus alignment padding
+
+  mutable bool m_layout_valid = false;
+  mutable std::size_t m_layout_builds = 0;
+  mutable std::vector<Placement> m_placements;
+  mutable std::array<std::size_t, 3> m_arena_sizes{};
+  mutable bool m_maps_valid = false;
+  mutable std::map<std::string, Slice> m_shared_layout;
+  mutable std::map<std::string, Slice> m_persistent_layout;
+  mutable std::map<std::string, Slice> m_local_layout;
+  mutable std::map<std::string, std::size_t> m_local_sizes;
+};
+
+}  // namespace bufreg

@@ -1,0 +1,95 @@
+#pragma once
+/// \file
+/// The map from owning component to its BufferGroup, with child components rolled up into
+/// their parent.
+
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <bufreg/buffer_group.hpp>
+
+namespace bufreg {
+
+/// Finds a component's group and delegates to it. Components are keyed by address (`this`).
+/// Every member function is thread-safe; a pointer from group() is not protected by the lock
+/// and dies with clear_parent() or reset().
+///
+/// A child component is rolled up into its parent as two byte buffers, `{name}_shared` and
+/// `{name}_persistent`, sized from the child's layout; kernels address the child's buffers
+/// relative to those two (see get_child_allocators()).
+class BufferRegistry {
+ public:
+  explicit BufferRegistry(LayoutOptions options = {});
+
+  /// BufferGroup::register_buffer on `parent`'s group, created on first use.
+  void register_buffer(std::string name, const void* parent, std::size_t size, Location location,
+                       bool persistent = false, std::optional<std::string> aliases = std::nullopt,
+                       Precision precision = Precision::float32);
+  /// BufferGroup::update_buffer; {false, false} for an unknown parent.
+  std::pair<bool, bool> update_buffer(const std::string& name, const void* parent,
+                                      const BufferUpdate& update);
+
+  /// Drops the cached layout of `parent`; no-op for an unknown parent.
+  void clear_layout(const void* parent);
+  /// Removes `parent`'s group and, recursively, its recorded children's; cycle-safe.
+  void clear_parent(const void* parent);
+  /// Removes every group.
+  void reset();
+
+  /// Bytes per thread of each arena; 0 for an unknown parent.
+  std::size_t shared_buffer_size(const void* parent);
+  std::size_t local_buffer_size(const void* parent);
+  std::size_t persistent_local_buffer_size(const void* parent);
+
+  /// Throws std::out_of_range for an unknown parent or name.
+  Allocator get_allocator(const std::string& name, const void* parent, bool zero = false);
+  /// nullptr for an unknown parent.
+  BufferGroup* group(const void* parent);
+
+  /// Registers `child`'s shared and persistent-local arenas in `parent` as byte buffers
+  /// `{name}_shared` (shared) and `{name}_persistent` (persistent-local), aligned for every
+  /// buffer inside the child, and records the child so clear_parent(parent) removes it too.
+  /// Calling it again refreshes the sizes. Without a name, one derived from `child`'s address
+  /// is used. Returns the two entry names.
+  std::pair<std::string, std::string> register_child(
+      const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
+  /// The allocators of the child's two entries in `parent`, refreshed first if the child's
+  /// layout changed since register_child. Throws std::out_of_range if the child is not
+  /// registered under that name.
+  std::pair<Allocator, Allocator> get_child_allocators(
+      const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
+
+  /// For every key `<buffer>_location` naming a buffer of `parent`, moves that buffer to the
+  /// location in the value ("shared"/"local"). Returns the keys it recognized; other keys are
+  /// ignored. An invalid value throws std::invalid_argument and changes nothing.
+  std::set<std::string> update(const void* parent,
+                               const std::map<std::string, std::string>& settings);
+
+ private:
+  struct Component {
+    explicit Component(LayoutOptions options) : group(options) {}
+    BufferGroup group;
+    std::map<std::string, const void*> children;  // child entry name -> child component
+  };
+
+  Component* find(const void* parent);
+  Component& find_or_create(const void* parent);
+  std::pair<std::string, std::string> register_child_locked(const void* parent, const void* child,
+                                                            const std::string& name);
+
+  LayoutOptions m_options;
+  std::mutex m_mutex;
+  std::unordered_map<const void*, std::unique_ptr<Component>> m_components;
+};
+
+/// The process-wide default registry.
+BufferRegistry& buffer_registry();
+
+}  // namespace bufreg

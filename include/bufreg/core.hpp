@@ -1,0 +1,13 @@
+#pragma once
+/// \file
+/// The layout engine: declare buffers, compute layouts, hand out allocators. No Kokkos needed.
+
+#include <bufreg/allocator.hpp>
+#include <bufreg/buffer_group.hpp>
+#include <bufreg/buffer_registry.hpp>
+#include <bufreg/component_buffers.hpp>
+#include <bufreg/cuda_buffer.hpp>
+#include <bufreg/layout.hpp>
+#include <bufreg/location.hpp>
+#include <bufreg/precision.hpp>
+#include <bufreg/version.hpp>

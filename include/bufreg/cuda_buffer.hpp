@@ -1,0 +1,68 @@
+#pragma once
+/// \file
+/// One buffer a component declares.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <bufreg/allocator.hpp>
+#include <bufreg/location.hpp>
+#include <bufreg/precision.hpp>
+
+namespace bufreg {
+
+/// An immutable description of one per-thread buffer, validated on construction.
+///
+/// \code
+/// CUDABuffer stage("stage_1", 40, Location::shared, false, std::nullopt, Precision::float64);
+/// stage.bytes();  // 320
+/// \endcode
+class CUDABuffer {
+ public:
+  /// Throws std::invalid_argument naming the buffer for an empty name, an empty or self alias,
+  /// an unknown precision or location, or a size whose byte count overflows std::size_t.
+  CUDABuffer(std::string name, std::size_t size, Location location, bool persistent = false,
+             std::optional<std::string> aliases = std::nullopt,
+             Precision precision = Precision::float32);
+
+  const std::string& name() const { return m_name; }
+  std::size_t size() const { return m_size; }  ///< in elements
+  Location location() const { return m_location; }
+  bool persistent() const { return m_persistent; }
+  /// The buffer whose storage this one may reuse, if any.
+  const std::optional<std::string>& aliases() const { return m_aliases; }
+  Precision precision() const { return m_precision; }
+  std::uint32_t name_id() const { return m_name_id; }
+
+  std::size_t bytes() const { return m_size * element_size(m_precision); }
+  /// Bytes the buffer occupies when placed in `region`: bytes(), except in the local arena,
+  /// where a buffer reserves at least one element.
+  std::size_t bytes_in(Region region) const;
+
+  bool is_shared() const { return m_location == Location::shared; }
+  bool is_persistent_local() const { return m_location == Location::local && m_persistent; }
+  bool is_local() const { return m_location == Location::local && !m_persistent; }
+  /// The arena the buffer's own settings select.
+  Region home_region() const;
+
+  /// The Allocator for the first slice given, in the order shared, persistent, local. Throws
+  /// std::invalid_argument when none is given or the slice does not cover bytes_in(region).
+  Allocator build_allocator(std::optional<Slice> shared, std::optional<Slice> persistent,
+                            std::optional<Slice> local, bool zero = false) const;
+
+  friend bool operator==(const CUDABuffer& a, const CUDABuffer& b);
+  friend bool operator!=(const CUDABuffer& a, const CUDABuffer& b) { return !(a == b); }
+
+ private:
+  std::string m_name;
+  std::size_t m_size;
+  Location m_location;
+  bool m_persistent;
+  std::optional<std::string> m_aliases;
+  Precision m_precision;
+  std::uint32_t m_name_id;
+};
+
+}  // namespace bufreg

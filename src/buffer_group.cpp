@@ -1,0 +1,232 @@
+#include <bufreg/buffer_group.hpp>
+#include <bufreg/detail/messages.hpp>
+#include <bufreg/detail/name_table.hpp>
+#include <bufreg/detail/registration_order_layout.hpp>
+
+#include <limits>
+#include <stdexcept>
+
+namespace bufreg {
+namespace {
+
+LayoutOptions checked(LayoutOptions options) {
+  const std::size_t a = options.alignment;
+  if (a == 0 || (a & (a - 1)) != 0) {
+    throw std::invalid_argument("bufreg: layout alignment " + std::to_string(a) +
+                                " is not a power of two");
+  }
+  return options;
+}
+
+/// What `buffer` can add to any arena's end: its largest extent plus alignment padding.
+/// Returns false when that overflows.
+bool byte_bound_of(const CUDABuffer& buffer, std::size_t alignment, std::size_t& bound) {
+  const std::size_t padding = detail::slice_alignment(buffer, alignment) - 1;
+  const std::size_t extent = buffer.bytes_in(Region::local);  // >= bytes_in(any region)
+  if (extent > std::numeric_limits<std::size_t>::max() - padding) return false;
+  bound = extent + padding;
+  return true;
+}
+
+}  // namespace
+
+BufferGroup::BufferGroup() : BufferGroup(LayoutOptions{}) {}
+
+BufferGroup::BufferGroup(LayoutOptions options) : m_options(checked(options)) {}
+
+std::size_t BufferGroup::find(const std::string& name) const {
+  const auto id = detail::find_name(name);
+  if (!id) return npos;
+  const auto found = m_index.find(*id);
+  return found == m_index.end() ? npos : found->second;
+}
+
+std::size_t BufferGroup::find_or_throw(const std::string& name) const {
+  const std::size_t slot = find(name);
+  if (slot == npos) {
+    throw std::out_of_range(detail::buffer_message(name, "is not registered in this group"));
+  }
+  return slot;
+}
+
+bool BufferGroup::contains(const std::string& name) const { return find(name) != npos; }
+
+std::size_t BufferGroup::check_registration(const CUDABuffer& buffer, std::size_t slot) const {
+  if (!buffer.aliases()) return npos;
+  const std::string& target = *buffer.aliases();
+  const std::size_t parent = find(target);
+  if (parent == npos) {
+    throw std::invalid_argument(detail::buffer_message(
+        buffer.name(), "aliases " + detail::quoted(target) +
+                           ", which is not registered: register " + detail::quoted(target) +
+                           " before " + detail::quoted(buffer.name())));
+  }
+  if (m_parent[parent] != npos) {
+    throw std::invalid_argument(detail::buffer_message(
+        buffer.name(), "aliases " + detail::quoted(target) + ", which itself aliases " +
+                           detail::quoted(m_entries[m_parent[parent]].name()) +
+                           ": alias chains are not supported"));
+  }
+  if (slot != npos && m_alias_count[slot] > 0) {
+    throw std::invalid_argument(detail::buffer_message(
+        buffer.name(), "is aliased by " + std::to_string(m_alias_count[slot]) +
+                           " buffer(s), so it cannot alias " + detail::quoted(target) +
+                           ": alias chains are not supported"));
+  }
+  return parent;
+}
+
+std::size_t BufferGroup::checked_byte_bound(const CUDABuffer& buffer, std::size_t slot) const {
+  std::size_t bound = m_byte_bound;
+  std::size_t added = 0;
+  if (slot != npos) {
+    std::size_t removed = 0;
+    byte_bound_of(m_entries[slot], m_options.alignment, removed);  // was checked when stored
+    bound -= removed;
+  }
+  if (!byte_bound_of(buffer, m_options.alignment, added) ||
+      added > std::numeric_limits<std::size_t>::max() - bound) {
+    throw std::invalid_argument(detail::buffer_message(
+        buffer.name(), std::to_string(buffer.bytes()) +
+                           " bytes would overflow the byte count of the group's arenas"));
+  }
+  return bound + added;
+}
+
+void BufferGroup::store(CUDABuffer buffer, std::size_t slot, std::size_t parent,
+                        std::size_t byte_bound) {
+  if (slot == npos) {
+    slot = m_entries.size();
+    m_index.emplace(buffer.name_id(), slot);
+    m_entries.push_back(std::move(buffer));
+    m_parent.push_back(npos);
+    m_alias_count.push_back(0);
+  } else {
+    m_entries[slot] = std::move(buffer);
+  }
+  if (m_parent[slot] != npos) --m_alias_count[m_parent[slot]];
+  m_parent[slot] = parent;
+  if (parent != npos) ++m_alias_count[parent];
+  m_byte_bound = byte_bound;
+  invalidate_layouts();
+}
+
+void BufferGroup::register_buffer(std::string name, std::size_t size, Location location,
+                                  bool persistent, std::optional<std::string> aliases,
+                                  Precision precision) {
+  CUDABuffer buffer(std::move(name), size, location, persistent, std::move(aliases), precision);
+  const auto found = m_index.find(buffer.name_id());
+  const std::size_t slot = found == m_index.end() ? npos : found->second;
+  const std::size_t parent = check_registration(buffer, slot);
+  const std::size_t bound = checked_byte_bound(buffer, slot);
+  store(std::move(buffer), slot, parent, bound);
+}
+
+std::pair<bool, bool> BufferGroup::update_buffer(const std::string& name,
+                                                 const BufferUpdate& update) {
+  const std::size_t slot = find(name);
+  if (slot == npos) return {false, false};
+  const CUDABuffer& old = m_entries[slot];
+  CUDABuffer buffer(
+      old.name(), update.size.value_or(old.size()), update.location.value_or(old.location()),
+      update.persistent.value_or(old.persistent()), update.aliases.value_or(old.aliases()),
+      update.precision.value_or(old.precision()));
+  if (buffer == old) return {true, false};
+  const std::size_t parent = check_registration(buffer, slot);
+  const std::size_t bound = checked_byte_bound(buffer, slot);
+  store(std::move(buffer), slot, parent, bound);
+  return {true, true};
+}
+
+void BufferGroup::invalidate_layouts() {
+  m_layout_valid = false;
+  m_maps_valid = false;
+}
+
+void BufferGroup::ensure_layout() const {
+  if (m_layout_valid) return;
+  detail::Layout layout =
+      detail::registration_order_layout(m_entries, m_parent, m_options.alignment);
+  m_placements = std::move(layout.placements);
+  m_arena_sizes = layout.arena_sizes;
+  m_layout_valid = true;
+  m_maps_valid = false;
+  ++m_layout_builds;
+}
+
+void BufferGroup::ensure_maps() const {
+  ensure_layout();
+  if (m_maps_valid) return;
+  m_shared_layout.clear();
+  m_persistent_layout.clear();
+  m_local_layout.clear();
+  m_local_sizes.clear();
+  for (std::size_t i = 0; i < m_entries.size(); ++i) {
+    const std::string& name = m_entries[i].name();
+    const Placement& placement = m_placements[i];
+    switch (placement.region) {
+      case Region::shared:
+        m_shared_layout.emplace(name, placement.slice);
+        break;
+      case Region::persistent:
+        m_persistent_layout.emplace(name, placement.slice);
+        break;
+      case Region::local:
+        m_local_layout.emplace(name, placement.slice);
+        m_local_sizes.emplace(name, placement.slice.size());
+        break;
+    }
+  }
+  m_maps_valid = true;
+}
+
+const std::map<std::string, Slice>& BufferGroup::shared_layout() const {
+  ensure_maps();
+  return m_shared_layout;
+}
+
+const std::map<std::string, Slice>& BufferGroup::persistent_layout() const {
+  ensure_maps();
+  return m_persistent_layout;
+}
+
+const std::map<std::string, Slice>& BufferGroup::local_layout() const {
+  ensure_maps();
+  return m_local_layout;
+}
+
+const std::map<std::string, std::size_t>& BufferGroup::local_sizes() const {
+  ensure_maps();
+  return m_local_sizes;
+}
+
+const std::vector<Placement>& BufferGroup::placements() const {
+  ensure_layout();
+  return m_placements;
+}
+
+std::size_t BufferGroup::arena_size(Region region) const {
+  ensure_layout();
+  return m_arena_sizes[static_cast<std::size_t>(region)];
+}
+
+std::size_t BufferGroup::shared_buffer_size() const { return arena_size(Region::shared); }
+
+std::size_t BufferGroup::persistent_local_buffer_size() const {
+  return arena_size(Region::persistent);
+}
+
+std::size_t BufferGroup::local_buffer_size() const { return arena_size(Region::local); }
+
+Allocator BufferGroup::get_allocator(const std::string& name, bool zero) const {
+  const std::size_t slot = find_or_throw(name);
+  ensure_layout();
+  const Placement& placement = m_placements[slot];
+  const auto in = [&](Region region) {
+    return placement.region == region ? std::optional<Slice>(placement.slice) : std::nullopt;
+  };
+  return m_entries[slot].build_allocator(in(Region::shared), in(Region::persistent),
+                                         in(Region::local), zero);
+}
+
+}  // namespace bufreg

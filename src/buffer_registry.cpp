@@ -1,0 +1,252 @@
+#include <bufreg/buffer_registry.hpp>
+#include <bufreg/detail/messages.hpp>
+#include <bufreg/detail/registration_order_layout.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+#include <vector>
+
+namespace bufreg {
+namespace {
+
+constexpr std::string_view location_suffix = "_location";
+
+std::string child_name(const void* child, const std::optional<std::string>& name) {
+  if (name) {
+    if (name->empty()) throw std::invalid_argument("bufreg: a child name must not be empty");
+    return *name;
+  }
+  char text[2 + 2 * sizeof(void*) + 8];
+  std::snprintf(text, sizeof text, "child_%p", child);
+  return text;
+}
+
+/// The widest alignment any buffer of `group` placed in `region` needs.
+std::size_t region_alignment(const BufferGroup& group, Region region) {
+  std::size_t alignment = group.options().alignment;
+  const auto& placements = group.placements();
+  for (std::size_t i = 0; i < placements.size(); ++i) {
+    if (placements[i].region == region) {
+      alignment = std::max(alignment, detail::slice_alignment(group.entries()[i], alignment));
+    }
+  }
+  return alignment;
+}
+
+/// A byte buffer of `bytes` whose slices start aligned to `alignment` in a group laid out with
+/// `group_alignment`: uint8 when the group's alignment suffices, else an element type as wide
+/// as `alignment` (the size rounded up to whole elements).
+std::pair<Precision, std::size_t> byte_buffer(std::size_t bytes, std::size_t alignment,
+                                              std::size_t group_alignment) {
+  if (alignment <= group_alignment) return {Precision::uint8, bytes};
+  const Precision precision = alignment == 2   ? Precision::float16
+                              : alignment == 4 ? Precision::int32
+                                               : Precision::int64;
+  return {precision, (bytes + alignment - 1) / alignment};
+}
+
+}  // namespace
+
+BufferRegistry::BufferRegistry(LayoutOptions options) : m_options(BufferGroup(options).options()) {}
+
+BufferRegistry::Component* BufferRegistry::find(const void* parent) {
+  const auto found = m_components.find(parent);
+  return found == m_components.end() ? nullptr : found->second.get();
+}
+
+BufferRegistry::Component& BufferRegistry::find_or_create(const void* parent) {
+  auto& slot = m_components[parent];
+  if (!slot) slot = std::make_unique<Component>(m_options);
+  return *slot;
+}
+
+void BufferRegistry::register_buffer(std::string name, const void* parent, std::size_t size,
+                                     Location location, bool persistent,
+                                     std::optional<std::string> aliases, Precision precision) {
+  std::lock_guard lock(m_mutex);
+  const bool existed = find(parent) != nullptr;
+  try {
+    find_or_create(parent).group.register_buffer(std::move(name), size, location, persistent,
+                                                 std::move(aliases), precision);
+  } catch (...) {
+    if (!existed) m_components.erase(parent);  // a rejected call leaves no empty group behind
+    throw;
+  }
+}
+
+std::pair<bool, bool> BufferRegistry::update_buffer(const std::string& name, const void* parent,
+                                                    const BufferUpdate& update) {
+  std::lock_guard lock(m_mutex);
+  Component* component = find(parent);
+  return component ? component->group.update_buffer(name, update) : std::pair{false, false};
+}
+
+void BufferRegistry::clear_layout(const void* parent) {
+  std::lock_guard lock(m_mutex);
+  if (Component* component = find(parent)) component->group.invalidate_layouts();
+}
+
+void BufferRegistry::clear_parent(const void* parent) {
+  std::lock_guard lock(m_mutex);
+  std::vector<const void*> pending{parent};
+  std::set<const void*> removed;
+  while (!pending.empty()) {
+    const void* next = pending.back();
+    pending.pop_back();
+    if (!removed.insert(next).second) continue;  // already removed: a cycle
+    if (Component* component = find(next)) {
+      for (const auto& child : component->children) pending.push_back(child.second);
+      m_components.erase(next);
+    }
+  }
+  // No group may keep a removed component as a child: its address may be reused.
+  for (auto& entry : m_components) {
+    auto& children = entry.second->children;
+    for (auto child = children.begin(); child != children.end();) {
+      child = removed.count(child->second) ? children.erase(child) : std::next(child);
+    }
+  }
+}
+
+void BufferRegistry::reset() {
+  std::lock_guard lock(m_mutex);
+  m_components.clear();
+}
+
+std::size_t BufferRegistry::shared_buffer_size(const void* parent) {
+  std::lock_guard lock(m_mutex);
+  const Component* component = find(parent);
+  return component ? component->group.shared_buffer_size() : 0;
+}
+
+std::size_t BufferRegistry::local_buffer_size(const void* parent) {
+  std::lock_guard lock(m_mutex);
+  const Component* component = find(parent);
+  return component ? component->group.local_buffer_size() : 0;
+}
+
+std::size_t BufferRegistry::persistent_local_buffer_size(const void* parent) {
+  std::lock_guard lock(m_mutex);
+  const Component* component = find(parent);
+  return component ? component->group.persistent_local_buffer_size() : 0;
+}
+
+Allocator BufferRegistry::get_allocator(const std::string& name, const void* parent, bool zero) {
+  std::lock_guard lock(m_mutex);
+  const Component* component = find(parent);
+  if (!component) {
+    throw std::out_of_range(
+        detail::buffer_message(name, "its component has no buffers registered"));
+  }
+  return component->group.get_allocator(name, zero);
+}
+
+BufferGroup* BufferRegistry::group(const void* parent) {
+  std::lock_guard lock(m_mutex);
+  Component* component = find(parent);
+  return component ? &component->group : nullptr;
+}
+
+std::pair<std::string, std::string> BufferRegistry::register_child_locked(const void* parent,
+                                                                          const void* child,
+                                                                          const std::string& name) {
+  if (parent == child) {
+    throw std::invalid_argument(
+        detail::buffer_message(name, "a component cannot be registered as its own child"));
+  }
+  std::string shared_name = name + "_shared";
+  std::string persistent_name = name + "_persistent";
+  const Component* child_component = find(child);
+  const auto entry = [&](Region region) {
+    if (!child_component) return std::pair{Precision::uint8, std::size_t{0}};
+    const BufferGroup& group = child_component->group;
+    return byte_buffer(group.arena_size(region), region_alignment(group, region),
+                       m_options.alignment);
+  };
+  const auto [shared_precision, shared_size] = entry(Region::shared);
+  const auto [persistent_precision, persistent_size] = entry(Region::persistent);
+
+  const bool existed = find(parent) != nullptr;
+  Component& component = find_or_create(parent);
+  // Work on a copy, so that a rejected second entry leaves nothing half-applied. Entries that
+  // exist already are updated, which leaves the cached layout alone when nothing changed.
+  BufferGroup updated = component.group;
+  const auto refresh = [&](const std::string& entry_name, std::size_t size, Location location,
+                           bool persistent, Precision precision) {
+    BufferUpdate update{size, location, persistent, std::optional<std::string>{}, precision};
+    if (!updated.update_buffer(entry_name, update).first) {
+      updated.register_buffer(entry_name, size, location, persistent, std::nullopt, precision);
+    }
+  };
+  try {
+    refresh(shared_name, shared_size, Location::shared, false, shared_precision);
+    refresh(persistent_name, persistent_size, Location::local, true, persistent_precision);
+  } catch (...) {
+    if (!existed) m_components.erase(parent);
+    throw;
+  }
+  component.group = std::move(updated);
+  component.children[name] = child;
+  return {std::move(shared_name), std::move(persistent_name)};
+}
+
+std::pair<std::string, std::string> BufferRegistry::register_child(
+    const void* parent, const void* child, std::optional<std::string> name) {
+  const std::string entry_name = child_name(child, name);
+  std::lock_guard lock(m_mutex);
+  return register_child_locked(parent, child, entry_name);
+}
+
+std::pair<Allocator, Allocator> BufferRegistry::get_child_allocators(
+    const void* parent, const void* child, std::optional<std::string> name) {
+  const std::string entry_name = child_name(child, name);
+  std::lock_guard lock(m_mutex);
+  Component* component = find(parent);
+  if (!component || component->children.count(entry_name) == 0 ||
+      component->children.at(entry_name) != child) {
+    throw std::out_of_range(detail::buffer_message(
+        entry_name, "no such child is registered in this parent; call register_child first"));
+  }
+  const auto [shared_name, persistent_name] = register_child_locked(parent, child, entry_name);
+  return {component->group.get_allocator(shared_name),
+          component->group.get_allocator(persistent_name)};
+}
+
+std::set<std::string> BufferRegistry::update(const void* parent,
+                                             const std::map<std::string, std::string>& settings) {
+  std::lock_guard lock(m_mutex);
+  Component* component = find(parent);
+  if (!component) return {};
+  std::vector<std::pair<std::string, Location>> moves;
+  std::set<std::string> recognized;
+  for (const auto& [key, value] : settings) {
+    if (key.size() <= location_suffix.size() ||
+        key.compare(key.size() - location_suffix.size(), std::string::npos, location_suffix) != 0) {
+      continue;
+    }
+    std::string name = key.substr(0, key.size() - location_suffix.size());
+    if (!component->group.contains(name)) continue;
+    try {
+      moves.emplace_back(name, parse_location(value));
+    } catch (const std::invalid_argument&) {
+      throw std::invalid_argument(detail::buffer_message(name, "location " + detail::quoted(value) +
+                                                                   " (key " + detail::quoted(key) +
+                                                                   ") is not 'shared' or 'local'"));
+    }
+    recognized.insert(key);
+  }
+  for (const auto& [name, location] : moves) {
+    BufferUpdate move;
+    move.location = location;
+    component->group.update_buffer(name, move);
+  }
+  return recognized;
+}
+
+BufferRegistry& buffer_registry() {
+  static BufferRegistry instance;
+  return instance;
+}
+
+}  // namespace bufreg

@@ -1,0 +1,304 @@
+// BufferRegistry: groups by owning component, children rolled up into parents, thread safety.
+#include <bufreg/buffer_registry.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "expect_error.hpp"
+
+namespace {
+
+using bufreg::BufferRegistry;
+using bufreg::LayoutOptions;
+using bufreg::Location;
+using bufreg::Precision;
+using bufreg::Region;
+using bufreg::test::throws_with;
+
+struct Component {
+  int id = 0;
+};
+
+TEST(Registry, DelegatesToTheParentsGroup) {
+  BufferRegistry registry;
+  Component loop, step;
+  registry.register_buffer("state", &loop, 4, Location::shared);
+  registry.register_buffer("stage", &step, 2, Location::local, false, std::nullopt,
+                           Precision::float64);
+  EXPECT_EQ(registry.shared_buffer_size(&loop), 16u);
+  EXPECT_EQ(registry.local_buffer_size(&step), 16u);
+  EXPECT_EQ(registry.shared_buffer_size(&step), 0u);
+  EXPECT_EQ(registry.get_allocator("state", &loop).region, Region::shared);
+  ASSERT_NE(registry.group(&loop), nullptr);
+  EXPECT_TRUE(registry.group(&loop)->contains("state"));
+  EXPECT_FALSE(registry.group(&loop)->contains("stage"));
+  bufreg::BufferUpdate update;
+  update.persistent = true;
+  EXPECT_EQ(registry.update_buffer("stage", &step, update), std::make_pair(true, true));
+  EXPECT_EQ(registry.persistent_local_buffer_size(&step), 16u);
+}
+
+TEST(Registry, UnknownParentsAreEmptyOrOutOfRange) {
+  BufferRegistry registry;
+  Component nobody;
+  EXPECT_EQ(registry.shared_buffer_size(&nobody), 0u);
+  EXPECT_EQ(registry.local_buffer_size(&nobody), 0u);
+  EXPECT_EQ(registry.persistent_local_buffer_size(&nobody), 0u);
+  EXPECT_EQ(registry.group(&nobody), nullptr);
+  EXPECT_EQ(registry.update_buffer("x", &nobody, {}), std::make_pair(false, false));
+  EXPECT_TRUE(registry.update(&nobody, {{"x_location", "shared"}}).empty());
+  registry.clear_layout(&nobody);
+  registry.clear_parent(&nobody);
+  EXPECT_TRUE(throws_with<std::out_of_range>([&] { registry.get_allocator("x", &nobody); },
+                                             {"'x'", "no buffers registered"}));
+  EXPECT_EQ(registry.group(&nobody), nullptr);  // queries create nothing
+}
+
+TEST(Registry, RejectedFirstRegistrationLeavesNoGroup) {
+  BufferRegistry registry;
+  Component component;
+  EXPECT_THROW(registry.register_buffer("a", &component, 1, Location::shared, false, "b"),
+               std::invalid_argument);
+  EXPECT_EQ(registry.group(&component), nullptr);
+}
+
+TEST(Registry, ClearLayoutInvalidatesTheCache) {
+  BufferRegistry registry;
+  Component component;
+  registry.register_buffer("a", &component, 1, Location::shared);
+  registry.shared_buffer_size(&component);
+  registry.shared_buffer_size(&component);
+  EXPECT_EQ(registry.group(&component)->layout_builds(), 1u);
+  registry.clear_layout(&component);
+  registry.shared_buffer_size(&component);
+  EXPECT_EQ(registry.group(&component)->layout_builds(), 2u);
+}
+
+TEST(RegisterChild, RollsTheChildsArenasUpAsByteBuffers) {
+  BufferRegistry registry;
+  Component parent, child;
+  registry.register_buffer("state", &parent, 1, Location::shared);
+  registry.register_buffer("k", &child, 3, Location::shared, false, std::nullopt,
+                           Precision::float64);                       // [0, 24)
+  registry.register_buffer("h", &child, 1, Location::shared);         // [32, 36)
+  registry.register_buffer("err", &child, 2, Location::local, true);  // persistent [0, 8)
+  registry.register_buffer("tmp", &child, 5, Location::local);        // stays with the child
+  const auto names = registry.register_child(&parent, &child, "step");
+  EXPECT_EQ(names, std::make_pair(std::string("step_shared"), std::string("step_persistent")));
+  const auto& entries = registry.group(&parent)->entries();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1], bufreg::CUDABuffer("step_shared", 36, Location::shared, false, std::nullopt,
+                                           Precision::uint8));
+  EXPECT_EQ(entries[2], bufreg::CUDABuffer("step_persistent", 8, Location::local, true,
+                                           std::nullopt, Precision::uint8));
+  const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "step");
+  EXPECT_EQ(shared.region, Region::shared);
+  EXPECT_EQ(shared.offset, 16u);
+  EXPECT_EQ(shared.bytes, 36u);
+  EXPECT_EQ(persistent.region, Region::persistent);
+  EXPECT_EQ(persistent.bytes, 8u);
+  EXPECT_EQ(registry.shared_buffer_size(&parent), 52u);
+  EXPECT_EQ(registry.local_buffer_size(&parent), 0u);
+}
+
+TEST(RegisterChild, ChildRegionIsAlignedForEveryBufferInside) {
+  BufferRegistry registry(LayoutOptions{4});
+  Component parent, child;
+  registry.register_buffer("flag", &parent, 1, Location::shared, false, std::nullopt,
+                           Precision::uint8);                  // [0, 1)
+  registry.register_buffer("f", &child, 1, Location::shared);  // [0, 4)
+  registry.register_buffer("d", &child, 1, Location::shared, false, std::nullopt,
+                           Precision::float64);  // [8, 16): the child needs 8-byte alignment
+  registry.register_child(&parent, &child, "c");
+  const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "c");
+  EXPECT_EQ(shared.offset % 8, 0u);
+  EXPECT_EQ(shared.offset, 8u);
+  EXPECT_GE(shared.bytes, 16u);
+  EXPECT_EQ(persistent.bytes, 0u);
+}
+
+TEST(RegisterChild, DefaultNamesAreDerivedFromTheChildAndUnique) {
+  BufferRegistry registry;
+  Component parent, first, second;
+  const auto a = registry.register_child(&parent, &first);
+  const auto b = registry.register_child(&parent, &second);
+  EXPECT_EQ(a.first.rfind("child_", 0), 0u);
+  EXPECT_NE(a.first, b.first);
+  EXPECT_EQ(a.second.substr(0, a.second.size() - 11), a.first.substr(0, a.first.size() - 7));
+  EXPECT_NO_THROW(registry.get_child_allocators(&parent, &first));
+  EXPECT_EQ(registry.group(&parent)->entries().size(), 4u);
+}
+
+TEST(RegisterChild, ChildWithoutBuffersGetsEmptyEntries) {
+  BufferRegistry registry;
+  Component parent, child;
+  registry.register_child(&parent, &child, "c");
+  const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "c");
+  EXPECT_EQ(shared.bytes, 0u);
+  EXPECT_EQ(persistent.bytes, 0u);
+}
+
+TEST(RegisterChild, CallingAgainRefreshesSizesAndReplacesTheChild) {
+  BufferRegistry registry;
+  Component parent, child, replacement;
+  registry.register_buffer("a", &child, 2, Location::shared);
+  registry.register_child(&parent, &child, "c");
+  EXPECT_EQ(registry.shared_buffer_size(&parent), 8u);
+  registry.register_buffer("b", &child, 2, Location::shared);
+  registry.register_child(&parent, &child, "c");
+  EXPECT_EQ(registry.shared_buffer_size(&parent), 24u);
+  registry.register_buffer("x", &replacement, 1, Location::shared);
+  registry.register_child(&parent, &replacement, "c");
+  EXPECT_EQ(registry.shared_buffer_size(&parent), 4u);
+  EXPECT_THROW(registry.get_child_allocators(&parent, &child, "c"), std::out_of_range);
+  registry.clear_parent(&parent);
+  EXPECT_NE(registry.group(&child), nullptr);  // no longer recorded: not cascaded
+  EXPECT_EQ(registry.group(&replacement), nullptr);
+}
+
+TEST(RegisterChild, GetChildAllocatorsRefreshesAStaleEntry) {
+  BufferRegistry registry;
+  Component parent, child;
+  registry.register_buffer("a", &child, 2, Location::shared);
+  registry.register_child(&parent, &child, "c");
+  registry.get_child_allocators(&parent, &child, "c");
+  const std::size_t builds = registry.group(&parent)->layout_builds();
+  registry.get_child_allocators(&parent, &child, "c");  // unchanged: the layout stays cached
+  EXPECT_EQ(registry.group(&parent)->layout_builds(), builds);
+  registry.register_buffer("a", &child, 10, Location::shared);
+  EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes, 40u);
+}
+
+TEST(RegisterChild, RejectsSelfEmptyNameAndUnknownChild) {
+  BufferRegistry registry;
+  Component parent, child;
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, &parent, "me"); }, {"'me'", "own child"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, &child, ""); }, {"child name must not be empty"}));
+  EXPECT_EQ(registry.group(&parent), nullptr);
+  EXPECT_TRUE(throws_with<std::out_of_range>(
+      [&] { registry.get_child_allocators(&parent, &child, "c"); }, {"'c'", "register_child"}));
+}
+
+TEST(ClearParent, CascadesToChildrenRecursively) {
+  BufferRegistry registry;
+  Component loop, step, solver, bystander;
+  for (const Component* c : {&loop, &step, &solver, &bystander}) {
+    registry.register_buffer("x", c, 1, Location::shared);
+  }
+  registry.register_child(&step, &solver, "solver");
+  registry.register_child(&loop, &step, "step");
+  registry.clear_parent(&loop);
+  EXPECT_EQ(registry.group(&loop), nullptr);
+  EXPECT_EQ(registry.group(&step), nullptr);
+  EXPECT_EQ(registry.group(&solver), nullptr);
+  EXPECT_NE(registry.group(&bystander), nullptr);
+}
+
+TEST(ClearParent, SurvivesCycles) {
+  BufferRegistry registry;
+  Component a, b, c;
+  registry.register_child(&a, &b, "b");
+  registry.register_child(&b, &c, "c");
+  registry.register_child(&c, &a, "a");
+  registry.clear_parent(&b);
+  EXPECT_EQ(registry.group(&a), nullptr);
+  EXPECT_EQ(registry.group(&b), nullptr);
+  EXPECT_EQ(registry.group(&c), nullptr);
+}
+
+TEST(ClearParent, ForgetsTheRemovedComponentInOtherParents) {
+  BufferRegistry registry;
+  Component first_parent, second_parent, child;
+  registry.register_child(&first_parent, &child, "c");
+  registry.register_child(&second_parent, &child, "c");
+  registry.clear_parent(&second_parent);  // removes child too
+  EXPECT_EQ(registry.group(&child), nullptr);
+  registry.register_buffer("new", &child, 1, Location::shared);  // a new component, same address
+  registry.clear_parent(&first_parent);
+  EXPECT_NE(registry.group(&child), nullptr);
+}
+
+TEST(ResetRemovesEverything, AllGroupsGone) {
+  BufferRegistry registry;
+  Component a, b;
+  registry.register_buffer("x", &a, 1, Location::shared);
+  registry.register_buffer("x", &b, 1, Location::shared);
+  registry.reset();
+  EXPECT_EQ(registry.group(&a), nullptr);
+  EXPECT_EQ(registry.group(&b), nullptr);
+}
+
+TEST(UpdateSettings, MovesNamedBuffersAndReturnsRecognizedKeys) {
+  BufferRegistry registry;
+  Component component;
+  registry.register_buffer("state", &component, 4, Location::local);
+  registry.register_buffer("proposal", &component, 4, Location::shared);
+  const auto recognized = registry.update(&component, {{"state_location", "shared"},
+                                                       {"proposal_location", "shared"},
+                                                       {"ghost_location", "local"},
+                                                       {"state_size", "7"},
+                                                       {"_location", "local"}});
+  EXPECT_EQ(recognized, (std::set<std::string>{"proposal_location", "state_location"}));
+  EXPECT_EQ(registry.group(&component)->shared_layout().size(), 2u);
+  EXPECT_EQ(registry.local_buffer_size(&component), 0u);
+}
+
+TEST(UpdateSettings, InvalidValueThrowsAndChangesNothing) {
+  BufferRegistry registry;
+  Component component;
+  registry.register_buffer("a", &component, 4, Location::local);
+  registry.register_buffer("b", &component, 4, Location::local);
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] {
+        registry.update(&component, {{"a_location", "shared"}, {"b_location", "texture"}});
+      },
+      {"'b'", "'texture'", "'b_location'"}));
+  EXPECT_EQ(registry.shared_buffer_size(&component), 0u);  // 'a' did not move either
+  EXPECT_NO_THROW(registry.update(&component, {{"ghost_location", "texture"}}));  // ignored
+}
+
+TEST(Registry, DefaultInstanceIsOneObject) {
+  EXPECT_EQ(&bufreg::buffer_registry(), &bufreg::buffer_registry());
+}
+
+// Several threads register, update, query, roll up and clear on one registry at once. Run under
+// ThreadSanitizer in CI; here it checks that every thread's own component ends consistent.
+TEST(RegistryConcurrency, ManyThreadsOneRegistry) {
+  BufferRegistry registry;
+  constexpr int threads = 4;
+  constexpr int rounds = 300;
+  std::vector<Component> own(threads);
+  Component shared_parent;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      const void* me = &own[static_cast<std::size_t>(t)];
+      for (int r = 0; r < rounds; ++r) {
+        const auto n = static_cast<std::size_t>(r % 7 + 1);
+        registry.register_buffer("state", me, n, Location::shared);
+        registry.register_buffer("alias", me, 1, Location::local, false, "state");
+        registry.register_buffer("t" + std::to_string(t), &shared_parent, n, Location::local);
+        registry.register_child(&shared_parent, me, "child" + std::to_string(t));
+        registry.update(me, {{"alias_location", r % 2 ? "shared" : "local"}});
+        if (registry.shared_buffer_size(me) != n * 4) ++failures;
+        registry.get_child_allocators(&shared_parent, me, "child" + std::to_string(t));
+        registry.local_buffer_size(&shared_parent);
+        if (r % 50 == 49) registry.clear_parent(me);
+      }
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(registry.group(&shared_parent)->entries().size(), 3u * threads);
+}
+
+}  // namespace
