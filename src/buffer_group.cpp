@@ -3,6 +3,7 @@
 #include <bufreg/detail/name_table.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -208,6 +209,17 @@ const std::vector<Placement>& BufferGroup::placements() const {
 std::size_t BufferGroup::arena_size(Region region) const {
   ensure_layout();
   return m_arena_sizes[static_cast<std::size_t>(region)];
+}
+
+std::size_t BufferGroup::arena_alignment(Region region) const {
+  ensure_layout();
+  std::size_t alignment = m_options.alignment;
+  for (std::size_t i = 0; i < m_entries.size(); ++i) {
+    if (m_placements[i].region == region) {
+      alignment = std::max(alignment, detail::slice_alignment(m_entries[i], m_options.alignment));
+    }
+  }
+  return alignment;
 }
 
 std::size_t BufferGroup::shared_buffer_size() const { return arena_size(Region::shared); }

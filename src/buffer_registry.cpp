@@ -1,6 +1,5 @@
 #include <bufreg/buffer_registry.hpp>
 #include <bufreg/detail/messages.hpp>
-#include <bufreg/detail/registration_order_layout.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -20,18 +19,6 @@ std::string child_name(const void* child, const std::optional<std::string>& name
   char text[2 + 2 * sizeof(void*) + 8];
   std::snprintf(text, sizeof text, "child_%p", child);
   return text;
-}
-
-/// The widest alignment any buffer of `group` placed in `region` needs.
-std::size_t region_alignment(const BufferGroup& group, Region region) {
-  std::size_t alignment = group.options().alignment;
-  const auto& placements = group.placements();
-  for (std::size_t i = 0; i < placements.size(); ++i) {
-    if (placements[i].region == region) {
-      alignment = std::max(alignment, detail::slice_alignment(group.entries()[i], alignment));
-    }
-  }
-  return alignment;
 }
 
 /// A byte buffer of `bytes` whose slices start aligned to `alignment` in a group laid out with
@@ -161,7 +148,7 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
   const auto entry = [&](Region region) {
     if (!child_component) return std::pair{Precision::uint8, std::size_t{0}};
     const BufferGroup& group = child_component->group;
-    return byte_buffer(group.arena_size(region), region_alignment(group, region),
+    return byte_buffer(group.arena_size(region), group.arena_alignment(region),
                        m_options.alignment);
   };
   const auto [shared_precision, shared_size] = entry(Region::shared);

@@ -78,6 +78,9 @@ class BufferGroup {
   std::size_t local_buffer_size() const;
   /// Bytes per thread of `region`.
   std::size_t arena_size(Region region) const;
+  /// The alignment every slice in `region` has: max(options().alignment, the element size of
+  /// each buffer placed there). Kernels must start each thread's arena at a multiple of it.
+  std::size_t arena_alignment(Region region) const;
 
   /// Where `name` lives. Throws std::out_of_range naming it if it is not registered.
   Allocator get_allocator(const std::string& name, bool zero = false) const;

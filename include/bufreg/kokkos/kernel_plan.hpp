@@ -1,0 +1,306 @@
+#pragma once
+/// \file
+/// From a layout to a launch: scratch sizing, limit checks, persistent storage.
+
+#include <Kokkos_Core.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <bufreg/buffer_group.hpp>
+#include <bufreg/buffer_registry.hpp>
+#include <bufreg/detail/kokkos_debug.hpp>
+#include <bufreg/detail/messages.hpp>
+#include <bufreg/detail/name_table.hpp>
+#include <bufreg/detail/registration_order_layout.hpp>
+#include <bufreg/kokkos/kernel_arenas.hpp>
+#include <bufreg/kokkos/persistent_storage.hpp>
+
+namespace bufreg {
+
+/// The per-thread and per-team bytes a group's layout needs in a `Kokkos::TeamPolicy` kernel on
+/// `ExecutionSpace`, and the persistent storage that outlives launches. Takes a snapshot of the
+/// layout's sizes: make a new plan after the group changes.
+///
+/// \code
+/// bufreg::KernelPlan<ExecSpace> plan(group);
+/// auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(league, 64));  // sizes scratch
+/// auto arenas = plan.kernel_arenas<256>(policy);  // 256-byte LocalArena per thread
+/// Kokkos::parallel_for("app::kernel", policy, KOKKOS_LAMBDA(const Member& member) {
+///   bufreg::LocalArena<256> local;
+///   const bufreg::ThreadArenas mine = arenas.thread(member, local);
+///   double* state = mine.get<double>(state_allocator);
+/// });
+/// \endcode
+template <class ExecutionSpace = Kokkos::DefaultExecutionSpace>
+class KernelPlan {
+ public:
+  using execution_space = ExecutionSpace;
+  using memory_space = typename ExecutionSpace::memory_space;
+
+  explicit KernelPlan(const BufferGroup& group)
+      : m_shared_alignment(group.arena_alignment(Region::shared)),
+        m_shared_bytes(group.shared_buffer_size()),
+        m_shared_stride(detail::round_up(m_shared_bytes, m_shared_alignment)),
+        m_persistent_alignment(group.arena_alignment(Region::persistent)),
+        m_persistent_bytes(group.persistent_local_buffer_size()),
+        m_persistent_stride(detail::round_up(m_persistent_bytes, m_persistent_alignment)),
+        m_local_alignment(group.arena_alignment(Region::local)),
+        m_local_bytes(group.local_buffer_size()),
+        m_largest_shared(largest_shared_buffers(group)) {}
+
+  /// The plan of `parent`'s group; std::out_of_range if it has none.
+  KernelPlan(BufferRegistry& registry, const void* parent)
+      : KernelPlan(group_of(registry, parent)) {}
+
+  /// Bytes between two threads' shared arenas in level-0 scratch.
+  std::size_t shared_bytes_per_thread() const { return m_shared_stride; }
+  /// Level-0 scratch bytes a team of `team_size` gets from configure(): the threads' shared
+  /// arenas, the alignment slack of their common start, and any extra level-0 scratch.
+  std::size_t level0_bytes_per_team(int team_size) const {
+    return team_bytes() + thread_bytes() * static_cast<std::size_t>(team_size);
+  }
+  /// Level-0 scratch the kernel uses besides bufreg's; configure() adds it to the policy.
+  void add_level0_scratch(std::size_t per_team, std::size_t per_thread) {
+    m_extra_team += per_team;
+    m_extra_thread += per_thread;
+  }
+  std::size_t persistent_bytes_per_thread() const { return m_persistent_stride; }
+  std::size_t local_bytes_per_thread() const { return m_local_bytes; }
+
+  /// `policy` with its level-0 scratch set to level0_bytes_per_team() (level 1 is left alone).
+  /// Throws
+  /// std::runtime_error, before any launch, when the total exceeds
+  /// `TeamPolicy::scratch_size_max(0)`, naming the largest shared buffers and the largest team
+  /// size that would fit; std::invalid_argument for a policy whose team size is still AUTO (use
+  /// the overload taking the functor).
+  template <class... Properties>
+  Kokkos::TeamPolicy<Properties...> configure(Kokkos::TeamPolicy<Properties...> policy) const {
+    check_space<Properties...>();
+    if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
+      throw std::invalid_argument(
+          "bufreg: the policy's team size is AUTO; pass the functor to configure() so the "
+          "plan can pick one that fits");
+    }
+    with_scratch(policy);
+    check_fits(policy);
+    return policy;
+  }
+
+  /// As configure(policy), and with a team size of AUTO picks Kokkos' recommended team size for
+  /// `functor`, capped at largest_team_size(). An explicit team size is checked against
+  /// Kokkos' `team_size_max` for the functor too.
+  template <class... Properties, class Functor>
+  Kokkos::TeamPolicy<Properties...> configure(Kokkos::TeamPolicy<Properties...> policy,
+                                              const Functor& functor) const {
+    check_space<Properties...>();
+    if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
+      const int largest = largest_team_size(policy, functor);
+      with_scratch(policy);
+      const int recommended = policy.team_size_recommended(functor, Kokkos::ParallelForTag());
+      Kokkos::TeamPolicy<Properties...> chosen(policy.space(), policy.league_size(),
+                                               std::min(recommended, largest));
+      chosen.set_chunk_size(policy.chunk_size());
+      policy = chosen;
+      with_scratch(policy);
+    } else {
+      with_scratch(policy);
+      const int kokkos_max = policy.team_size_max(functor, Kokkos::ParallelForTag());
+      if (policy.team_size() > kokkos_max) {
+        throw std::runtime_error("bufreg: team size " + std::to_string(policy.team_size()) +
+                                 " exceeds the " + std::to_string(kokkos_max) + " that " +
+                                 ExecutionSpace::name() + " allows for this kernel");
+      }
+    }
+    check_fits(policy);
+    return policy;
+  }
+
+  /// The largest team size whose level-0 scratch fits `scratch_size_max(0)` and that Kokkos
+  /// allows for `functor` once the scratch is set. Throws std::runtime_error if not even one
+  /// thread fits.
+  template <class... Properties, class Functor>
+  int largest_team_size(Kokkos::TeamPolicy<Properties...> policy, const Functor& functor) const {
+    check_space<Properties...>();
+    with_scratch(policy);
+    const int kokkos_max = policy.team_size_max(functor, Kokkos::ParallelForTag());
+    const int fits = team_size_that_fits(policy);
+    if (fits < 1) throw std::runtime_error(limit_message(policy, 1));
+    return std::min(kokkos_max, fits);
+  }
+
+  /// The handle kernels capture, for launches with `policy` (as configure() returned it) and a
+  /// `LocalArena<LocalCapacity, LocalAlignment>` per thread. Grows the persistent storage to
+  /// one row per thread of the launch. Throws std::invalid_argument if the local buffers do not
+  /// fit the LocalArena, or the policy lacks the scratch configure() adds.
+  template <std::size_t LocalCapacity, std::size_t LocalAlignment = 16, class... Properties>
+  KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment> kernel_arenas(
+      const Kokkos::TeamPolicy<Properties...>& policy) {
+    check_space<Properties...>();
+    check_local_capacity(LocalCapacity, LocalAlignment);
+    const int team_size = policy.team_size();
+    if (policy.impl_auto_team_size() || team_size <= 0 ||
+        policy.scratch_size(0, team_size) < level0_bytes_per_team(team_size)) {
+      throw std::invalid_argument(
+          "bufreg: kernel_arenas() needs the policy configure() returned (it has " +
+          std::to_string(policy.scratch_size(0, team_size)) + " bytes of level-0 scratch, " +
+          "bufreg needs " + std::to_string(level0_bytes_per_team(team_size)) + ")");
+    }
+    const auto threads =
+        static_cast<std::size_t>(policy.league_size()) * static_cast<std::size_t>(team_size);
+    m_persistent.reserve(threads, m_persistent_stride, m_persistent_alignment);
+    using Arenas = KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment>;
+    const typename Arenas::Layout layout{m_shared_stride,    m_shared_alignment, m_shared_bytes,
+                                         m_persistent_bytes, m_local_bytes,      team_size};
+    return Arenas(layout, m_persistent.view(), device_names());
+  }
+
+  /// Throws std::invalid_argument unless the local arena fits `capacity` bytes aligned to
+  /// `alignment`.
+  void check_local_capacity(std::size_t capacity, std::size_t alignment) const {
+    if (m_local_bytes > capacity) {
+      throw std::invalid_argument(
+          "bufreg: the local buffers need " + detail::format_bytes(m_local_bytes) +
+          " per thread, but the LocalArena holds " + detail::format_bytes(capacity) +
+          "; declare LocalArena<" + std::to_string(m_local_bytes) + "> or larger");
+    }
+    if (m_local_alignment > alignment) {
+      throw std::invalid_argument(
+          "bufreg: the local buffers need " + std::to_string(m_local_alignment) +
+          "-byte alignment, but the LocalArena is " + std::to_string(alignment) +
+          "-byte aligned; declare LocalArena<" + std::to_string(capacity) + ", " +
+          std::to_string(m_local_alignment) + ">");
+    }
+  }
+
+  PersistentStorage<memory_space>& persistent_storage() { return m_persistent; }
+
+ private:
+  struct NamedSize {
+    std::string name;
+    std::size_t bytes;
+  };
+
+  static const BufferGroup& group_of(BufferRegistry& registry, const void* parent) {
+    const BufferGroup* group = registry.group(parent);
+    if (!group) throw std::out_of_range("bufreg: the component has no buffers registered");
+    return *group;
+  }
+
+  /// The three largest shared buffers that take space of their own (not inside a parent).
+  static std::vector<NamedSize> largest_shared_buffers(const BufferGroup& group) {
+    std::vector<NamedSize> sizes;
+    const auto& placements = group.placements();
+    for (std::size_t i = 0; i < placements.size(); ++i) {
+      if (placements[i].region == Region::shared && !placements[i].inside_parent) {
+        sizes.push_back({group.entries()[i].name(), placements[i].slice.size()});
+      }
+    }
+    const auto larger = [](const NamedSize& a, const NamedSize& b) { return a.bytes > b.bytes; };
+    std::stable_sort(sizes.begin(), sizes.end(), larger);
+    if (sizes.size() > 3) sizes.resize(3);
+    return sizes;
+  }
+
+  template <class... Properties>
+  static void check_space() {
+    static_assert(
+        std::is_same_v<typename Kokkos::TeamPolicy<Properties...>::execution_space, ExecutionSpace>,
+        "bufreg: the policy runs on another execution space than the plan");
+  }
+
+  std::size_t team_bytes() const {
+    return m_extra_team + (m_shared_stride > 0 ? m_shared_alignment : 0);
+  }
+  std::size_t thread_bytes() const { return m_extra_thread + m_shared_stride; }
+
+  template <class Policy>
+  void with_scratch(Policy& policy) const {
+    // Kokkos 3 takes int byte counts; no level-0 request that large could fit anyway.
+    constexpr auto most = static_cast<std::size_t>(std::numeric_limits<int>::max());
+    if (team_bytes() > most || thread_bytes() > most) {
+      throw std::runtime_error("bufreg: " + detail::format_bytes(thread_bytes()) +
+                               " of level-0 scratch per thread cannot be requested");
+    }
+    policy.set_scratch_size(0, Kokkos::PerTeam(static_cast<int>(team_bytes())),
+                            Kokkos::PerThread(static_cast<int>(thread_bytes())));
+  }
+
+  /// Largest team size whose level-0 scratch fits.
+  template <class Policy>
+  int team_size_that_fits(const Policy&) const {
+    const auto limit = static_cast<std::size_t>(Policy::scratch_size_max(0));
+    if (team_bytes() > limit) return 0;
+    if (thread_bytes() == 0) return std::numeric_limits<int>::max();
+    return static_cast<int>(std::min<std::size_t>((limit - team_bytes()) / thread_bytes(),
+                                                  std::numeric_limits<int>::max()));
+  }
+
+  template <class Policy>
+  void check_fits(const Policy& policy) const {
+    if (policy.team_size() > team_size_that_fits(policy)) {
+      throw std::runtime_error(limit_message(policy, policy.team_size()));
+    }
+  }
+
+  template <class Policy>
+  std::string limit_message(const Policy& policy, int team_size) const {
+    const std::size_t needed = level0_bytes_per_team(team_size);
+    std::string message =
+        "bufreg: a team of " + std::to_string(team_size) + " needs " +
+        detail::format_bytes(needed) + " of level-0 scratch (" + std::to_string(m_shared_stride) +
+        " B of shared buffers per thread), over the " +
+        detail::format_bytes(static_cast<std::size_t>(Policy::scratch_size_max(0))) + " " +
+        ExecutionSpace::name() + " allows; largest shared buffers:";
+    for (std::size_t i = 0; i < m_largest_shared.size(); ++i) {
+      message += (i ? ", " : " ") + detail::quoted(m_largest_shared[i].name) + " (" +
+                 std::to_string(m_largest_shared[i].bytes) + " B)";
+    }
+    const int fits = team_size_that_fits(policy);
+    message += fits >= 1 ? "; a team size of " + std::to_string(fits) + " fits"
+                         : "; not even one thread fits: move buffers to local memory";
+    return message;
+  }
+
+  /// Every interned buffer name, in device memory, in debug builds; empty otherwise.
+  Kokkos::View<const char*, memory_space> device_names() const {
+#if BUFREG_IMPL_DEBUG
+    const std::vector<std::string> names = detail::interned_names();
+    Kokkos::View<char*, memory_space> rows("bufreg::names",
+                                           names.size() * detail::device_name_width);
+    auto host = Kokkos::create_mirror_view(rows);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      char* row = host.data() + i * detail::device_name_width;
+      const std::size_t length = std::min(names[i].size(), detail::device_name_width - 1);
+      std::memcpy(row, names[i].data(), length);
+      row[length] = '\0';
+    }
+    Kokkos::deep_copy(rows, host);
+    return rows;
+#else
+    return {};
+#endif
+  }
+
+  std::size_t m_shared_alignment;
+  std::size_t m_shared_bytes;
+  std::size_t m_shared_stride;
+  std::size_t m_persistent_alignment;
+  std::size_t m_persistent_bytes;
+  std::size_t m_persistent_stride;
+  std::size_t m_local_alignment;
+  std::size_t m_local_bytes;
+  std::vector<NamedSize> m_largest_shared;
+  std::size_t m_extra_team = 0;
+  std::size_t m_extra_thread = 0;
+  PersistentStorage<memory_space> m_persistent;
+};
+
+}  // namespace bufreg

@@ -1,0 +1,69 @@
+// Misuse inside a kernel ends the run with a message naming the problem, never silently.
+// Type and bounds checks exist in debug builds (BUFREG_ENABLE_DEBUG or KOKKOS_ENABLE_DEBUG).
+#include <gtest/gtest.h>
+#include <Kokkos_Core.hpp>
+
+#include <bufreg/kokkos.hpp>
+
+#include "test_support.hpp"
+
+namespace bufreg_test {
+
+template <class ExecSpace>
+struct Misuse {
+  using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
+  enum Kind { correct_use, wrong_type, outside_arena, thread_again };
+  bufreg::KernelArenas<ExecSpace, 0> arenas;
+  bufreg::Allocator allocator;
+  Kind kind;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
+    bufreg::LocalArena<0> local;
+    const bufreg::ThreadArenas mine = arenas.thread(member, local);
+    if (kind == wrong_type) mine.get<double>(allocator)[0] = 1.0;
+    if (kind == outside_arena) mine.get<float>(allocator)[0] = 1.0f;
+    // Backends may hand out more scratch than asked for; enough calls exhaust any of them.
+    if (kind == thread_again) {
+      for (int call = 0; call < (1 << 16); ++call) arenas.thread(member, local);
+    }
+  }
+};
+
+template <class ExecSpace>
+void misuse(typename Misuse<ExecSpace>::Kind kind, int launch_league = 1) {
+  bufreg::BufferGroup group;
+  group.register_buffer("weights", 8, bufreg::Location::shared);  // stride 32 > 16 slack
+  group.register_buffer("history", 2, bufreg::Location::local, true);
+  bufreg::KernelPlan<ExecSpace> plan(group);
+  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, 1));
+  bufreg::Allocator allocator = group.get_allocator("weights");
+  if (kind == Misuse<ExecSpace>::outside_arena) allocator.offset = 32;  // one slice too far
+  const auto launched = plan.configure(Kokkos::TeamPolicy<ExecSpace>(launch_league, 1));
+  Kokkos::parallel_for("bufreg_test::misuse", launched,
+                       Misuse<ExecSpace>{plan.template kernel_arenas<0>(policy), allocator, kind});
+  Kokkos::fence();
+}
+
+TEST(TEST_CATEGORY_DEATH, ExhaustedScratchAbortsInsteadOfReturningNull) {
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::thread_again),
+               "bufreg: level-0 scratch exhausted");
+}
+
+#if BUFREG_IMPL_DEBUG
+TEST(TEST_CATEGORY_DEATH, AccessThroughTheWrongTypeAbortsNamingTheBuffer) {
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::wrong_type),
+               "bufreg: buffer 'weights': accessed through a type that is not its precision");
+}
+
+TEST(TEST_CATEGORY_DEATH, SliceOutsideItsArenaAbortsNamingTheBuffer) {
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::outside_arena),
+               "bufreg: buffer 'weights': slice lies outside its arena");
+}
+
+TEST(TEST_CATEGORY_DEATH, LaunchWithAnotherPolicyAborts) {
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::correct_use, 2),
+               "kernel launched with another policy");
+}
+#endif
+
+}  // namespace bufreg_test

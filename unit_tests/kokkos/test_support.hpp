@@ -1,0 +1,63 @@
+#pragma once
+// Helpers shared by the Kokkos tests: element patterns per type, team sizes, poisoning.
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdint>
+#include <type_traits>
+
+#include <bufreg/kokkos.hpp>
+
+namespace bufreg_test {
+
+/// The 16-bit float type kernels use: Kokkos' half_t where it is 16 bits, else raw bits.
+using Half = std::conditional_t<sizeof(Kokkos::Experimental::half_t) == 2,
+                                Kokkos::Experimental::half_t, bufreg::Float16Bits>;
+
+/// A value unique to (thread, buffer, element) that no poison byte pattern can fake.
+template <class T>
+KOKKOS_INLINE_FUNCTION T pattern(int thread, int buffer, int element) {
+  if constexpr (std::is_same_v<T, bufreg::Float16Bits>) {
+    return T{static_cast<std::uint16_t>(thread * 16 + element + 1)};
+  } else if constexpr (std::is_same_v<T, Kokkos::Experimental::half_t>) {
+    return T(static_cast<float>(thread * 16 + element + 1));  // exact below 2048
+  } else if constexpr (std::is_same_v<T, std::uint8_t>) {
+    return static_cast<T>((thread * 5 + buffer + element) % 160 + 1);  // never 0xA5 or 0
+  } else {
+    return static_cast<T>((thread * 16 + buffer) * 16 + element + 1);
+  }
+}
+
+/// An element as double, for comparing on the host.
+template <class T>
+KOKKOS_INLINE_FUNCTION double as_double(T value) {
+  if constexpr (std::is_same_v<T, bufreg::Float16Bits>) {
+    return static_cast<double>(value.bits);
+  } else if constexpr (std::is_same_v<T, Kokkos::Experimental::half_t>) {
+    return static_cast<double>(static_cast<float>(value));
+  } else {
+    return static_cast<double>(value);
+  }
+}
+
+/// A non-negative int as a View index.
+KOKKOS_INLINE_FUNCTION constexpr std::size_t idx(int i) { return static_cast<std::size_t>(i); }
+
+constexpr unsigned char poison_byte = 0xA5;
+
+KOKKOS_INLINE_FUNCTION void poison(unsigned char* bytes, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) bytes[i] = poison_byte;
+}
+
+/// A team size > 1 where the backend allows it (Serial: 1).
+template <class ExecSpace>
+int test_team_size() {
+  if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace,
+                                           typename ExecSpace::memory_space>::accessible) {
+    return std::min(4, ExecSpace().concurrency());
+  } else {
+    return 32;
+  }
+}
+
+}  // namespace bufreg_test
