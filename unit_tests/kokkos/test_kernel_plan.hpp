@@ -38,10 +38,10 @@ TEST(TEST_CATEGORY, ConfigureSizesLevel0ScratchPerThreadPlusAlignmentSlack) {
   const int team = test_team_size<ExecSpace>();
   EXPECT_EQ(plan.level0_bytes_per_team(team), 16u + 48u * idx(team));
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(2, team));
-  EXPECT_EQ(policy.scratch_size(0, team), plan.level0_bytes_per_team(team));
+  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)), plan.level0_bytes_per_team(team));
   // Configuring again sets, never adds.
   const auto again = plan.configure(policy);
-  EXPECT_EQ(again.scratch_size(0, team), plan.level0_bytes_per_team(team));
+  EXPECT_EQ(static_cast<std::size_t>(again.scratch_size(0, team)), plan.level0_bytes_per_team(team));
 }
 
 TEST(TEST_CATEGORY, ExtraLevel0ScratchIsAddedToBufregs) {
@@ -53,7 +53,7 @@ TEST(TEST_CATEGORY, ExtraLevel0ScratchIsAddedToBufregs) {
   const int team = test_team_size<ExecSpace>();
   EXPECT_EQ(plan.level0_bytes_per_team(team), 100u + 16u + (8u + 16u) * idx(team));
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, team));
-  EXPECT_EQ(policy.scratch_size(0, team), plan.level0_bytes_per_team(team));
+  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)), plan.level0_bytes_per_team(team));
 }
 
 TEST(TEST_CATEGORY, GroupWithoutSharedBuffersNeedsNoScratch) {
@@ -130,7 +130,7 @@ TEST(TEST_CATEGORY, AutoTeamSizeIsResolvedToOneThatFits) {
   EXPECT_GE(policy.team_size(), 1);
   EXPECT_LE(policy.team_size(), plan.largest_team_size(automatic, EmptyKernel<ExecSpace>{}));
   EXPECT_EQ(policy.league_size(), 3);
-  EXPECT_EQ(policy.scratch_size(0, policy.team_size()),
+  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, policy.team_size())),
             plan.level0_bytes_per_team(policy.team_size()));
   EXPECT_NO_THROW(plan.template kernel_arenas<0>(policy));
   if (automatic.impl_auto_team_size()) {

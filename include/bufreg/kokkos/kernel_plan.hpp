@@ -146,11 +146,13 @@ class KernelPlan {
     check_space<Properties...>();
     check_local_capacity(LocalCapacity, LocalAlignment);
     const int team_size = policy.team_size();
+    // Kokkos 3 on CUDA reports scratch as int, elsewhere as size_t.
+    const auto scratch = static_cast<std::size_t>(policy.scratch_size(0, team_size));
     if (policy.impl_auto_team_size() || team_size <= 0 ||
-        policy.scratch_size(0, team_size) < level0_bytes_per_team(team_size)) {
+        scratch < level0_bytes_per_team(team_size)) {
       throw std::invalid_argument(
           "bufreg: kernel_arenas() needs the policy configure() returned (it has " +
-          std::to_string(policy.scratch_size(0, team_size)) + " bytes of level-0 scratch, " +
+          std::to_string(scratch) + " bytes of level-0 scratch, " +
           "bufreg needs " + std::to_string(level0_bytes_per_team(team_size)) + ")");
     }
     const auto threads =

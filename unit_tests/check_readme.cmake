@@ -1,0 +1,26 @@
+# cmake -D README=<README.md> -D ROOT=<source dir> -P check_readme.cmake
+#
+# Every README block announced by `<!-- include: <path> -->` must be the file at <path> exactly,
+# so the README never shows code or output that the build does not compile or check.
+file(READ "${README}" readme)
+string(REGEX MATCHALL "<!-- include: [^ ]+ -->\n```[a-z]*\n" markers "${readme}")
+if(NOT markers)
+  message(FATAL_ERROR "README.md includes no files")
+endif()
+set(failures 0)
+foreach(marker IN LISTS markers)
+  string(REGEX REPLACE "<!-- include: ([^ ]+) -->.*" "\\1" path "${marker}")
+  string(FIND "${readme}" "${marker}" start)
+  string(LENGTH "${marker}" marker_length)
+  math(EXPR start "${start} + ${marker_length}")
+  string(SUBSTRING "${readme}" ${start} -1 rest)
+  string(FIND "${rest}" "```\n" stop)
+  string(SUBSTRING "${rest}" 0 ${stop} shown)
+  file(READ "${ROOT}/${path}" actual)
+  if(NOT shown STREQUAL actual)
+    message(SEND_ERROR "README.md shows ${path}, but the block differs from the file")
+    math(EXPR failures "${failures} + 1")
+  else()
+    message(STATUS "README.md shows ${path} verbatim")
+  endif()
+endforeach()
