@@ -1,6 +1,5 @@
 #include <bufreg/buffer_group.hpp>
 #include <bufreg/detail/messages.hpp>
-#include <bufreg/detail/name_table.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
 
 #include <algorithm>
@@ -22,11 +21,18 @@ LayoutOptions checked(LayoutOptions options) {
 /// What `buffer` can add to any arena's end: its largest extent plus alignment padding.
 /// Returns false when that overflows.
 bool byte_bound_of(const CUDABuffer& buffer, std::size_t alignment, std::size_t& bound) {
-  const std::size_t padding = detail::slice_alignment(buffer, alignment) - 1;
+  const std::size_t padding = detail::slice_alignment(buffer.precision(), alignment) - 1;
   const std::size_t extent = buffer.bytes_in(Region::local);  // >= bytes_in(any region)
   if (extent > std::numeric_limits<std::size_t>::max() - padding) return false;
   bound = extent + padding;
   return true;
+}
+
+/// Grows `vector` geometrically so that one push_back will not allocate (or throw).
+template <class T>
+void room_for_one_more(std::vector<T>& vector) {
+  if (vector.size() == vector.capacity())
+    vector.reserve(std::max<std::size_t>(16, 2 * vector.size()));
 }
 
 }  // namespace
@@ -35,11 +41,13 @@ BufferGroup::BufferGroup() : BufferGroup(LayoutOptions{}) {}
 
 BufferGroup::BufferGroup(LayoutOptions options) : m_options(checked(options)) {}
 
-std::size_t BufferGroup::find(const std::string& name) const {
-  const auto id = detail::find_name(name);
-  if (!id) return npos;
-  const auto found = m_index.find(*id);
-  return found == m_index.end() ? npos : found->second;
+std::size_t BufferGroup::find(std::string_view name, std::size_t hash) const {
+  return m_index.find(
+      name, hash, [this](std::size_t slot) -> std::string_view { return m_entries[slot].name(); });
+}
+
+std::size_t BufferGroup::find(std::string_view name) const {
+  return find(name, detail::NameIndex::hash(name));
 }
 
 std::size_t BufferGroup::find_or_throw(const std::string& name) const {
@@ -62,10 +70,10 @@ std::size_t BufferGroup::check_registration(const CUDABuffer& buffer, std::size_
                            ", which is not registered: register " + detail::quoted(target) +
                            " before " + detail::quoted(buffer.name())));
   }
-  if (m_parent[parent] != npos) {
+  if (m_items[parent].parent != npos) {
     throw std::invalid_argument(detail::buffer_message(
         buffer.name(), "aliases " + detail::quoted(target) + ", which itself aliases " +
-                           detail::quoted(m_entries[m_parent[parent]].name()) +
+                           detail::quoted(m_entries[m_items[parent].parent].name()) +
                            ": alias chains are not supported"));
   }
   if (slot != npos && m_alias_count[slot] > 0) {
@@ -95,18 +103,26 @@ std::size_t BufferGroup::checked_byte_bound(const CUDABuffer& buffer, std::size_
 }
 
 void BufferGroup::store(CUDABuffer buffer, std::size_t slot, std::size_t parent,
-                        std::size_t byte_bound) {
+                        std::size_t byte_bound, std::size_t hash) {
+  const detail::LayoutItem item = detail::LayoutItem::of(buffer, parent);
   if (slot == npos) {
+    if (m_entries.size() >= detail::NameIndex::max_entries) {
+      throw std::length_error(detail::buffer_message(buffer.name(), "the group is full"));
+    }
+    // Make room first: once the index knows the entry, nothing below can throw.
+    room_for_one_more(m_entries);
+    room_for_one_more(m_items);
+    room_for_one_more(m_alias_count);
     slot = m_entries.size();
-    m_index.emplace(buffer.name_id(), slot);
+    m_index.insert(hash, slot);
     m_entries.push_back(std::move(buffer));
-    m_parent.push_back(npos);
+    m_items.push_back(item);
     m_alias_count.push_back(0);
   } else {
+    if (m_items[slot].parent != npos) --m_alias_count[m_items[slot].parent];
     m_entries[slot] = std::move(buffer);
+    m_items[slot] = item;
   }
-  if (m_parent[slot] != npos) --m_alias_count[m_parent[slot]];
-  m_parent[slot] = parent;
   if (parent != npos) ++m_alias_count[parent];
   m_byte_bound = byte_bound;
   invalidate_layouts();
@@ -116,11 +132,11 @@ void BufferGroup::register_buffer(std::string name, std::size_t size, Location l
                                   bool persistent, std::optional<std::string> aliases,
                                   Precision precision) {
   CUDABuffer buffer(std::move(name), size, location, persistent, std::move(aliases), precision);
-  const auto found = m_index.find(buffer.name_id());
-  const std::size_t slot = found == m_index.end() ? npos : found->second;
+  const std::size_t hash = detail::NameIndex::hash(buffer.name());
+  const std::size_t slot = find(buffer.name(), hash);
   const std::size_t parent = check_registration(buffer, slot);
   const std::size_t bound = checked_byte_bound(buffer, slot);
-  store(std::move(buffer), slot, parent, bound);
+  store(std::move(buffer), slot, parent, bound, hash);
 }
 
 std::pair<bool, bool> BufferGroup::update_buffer(const std::string& name,
@@ -135,7 +151,7 @@ std::pair<bool, bool> BufferGroup::update_buffer(const std::string& name,
   if (buffer == old) return {true, false};
   const std::size_t parent = check_registration(buffer, slot);
   const std::size_t bound = checked_byte_bound(buffer, slot);
-  store(std::move(buffer), slot, parent, bound);
+  store(std::move(buffer), slot, parent, bound, 0);
   return {true, true};
 }
 
@@ -146,8 +162,7 @@ void BufferGroup::invalidate_layouts() {
 
 void BufferGroup::ensure_layout() const {
   if (m_layout_valid) return;
-  detail::Layout layout =
-      detail::registration_order_layout(m_entries, m_parent, m_options.alignment);
+  detail::Layout layout = detail::registration_order_layout(m_items, m_options.alignment);
   m_placements = std::move(layout.placements);
   m_arena_sizes = layout.arena_sizes;
   m_layout_valid = true;
@@ -216,7 +231,7 @@ std::size_t BufferGroup::arena_alignment(Region region) const {
   std::size_t alignment = m_options.alignment;
   for (std::size_t i = 0; i < m_entries.size(); ++i) {
     if (m_placements[i].region == region) {
-      alignment = std::max(alignment, detail::slice_alignment(m_entries[i], m_options.alignment));
+      alignment = std::max(alignment, element_size(m_items[i].precision));
     }
   }
   return alignment;

@@ -21,12 +21,11 @@ bool valid(Location location) {
 CUDABuffer::CUDABuffer(std::string name, std::size_t size, Location location, bool persistent,
                        std::optional<std::string> aliases, Precision precision)
     : m_name(std::move(name)),
+      m_aliases(std::move(aliases)),
       m_size(size),
       m_location(location),
       m_persistent(persistent),
-      m_aliases(std::move(aliases)),
-      m_precision(precision),
-      m_name_id(0) {
+      m_precision(precision) {
   if (m_name.empty()) throw std::invalid_argument("bufreg: a buffer name must not be empty");
   if (!valid(precision)) {
     throw std::invalid_argument(detail::buffer_message(
@@ -49,7 +48,6 @@ CUDABuffer::CUDABuffer(std::string name, std::size_t size, Location location, bo
         m_name, std::to_string(size) + " elements of " + std::string(to_string(precision)) +
                     " overflow a byte count"));
   }
-  m_name_id = detail::intern_name(m_name);
 }
 
 std::size_t CUDABuffer::bytes_in(Region region) const {
@@ -83,7 +81,8 @@ Allocator CUDABuffer::build_allocator(std::optional<Slice> shared, std::optional
         m_name, "slice [" + std::to_string(slice.start) + ", " + std::to_string(slice.stop) +
                     ") does not cover its " + std::to_string(bytes_in(region)) + " bytes"));
   }
-  return Allocator{region, slice.start, slice.size(), m_size, m_precision, zero, m_name_id};
+  return Allocator{region,      m_precision,  zero,  detail::intern_name(m_name),
+                   slice.start, slice.size(), m_size};
 }
 
 bool operator==(const CUDABuffer& a, const CUDABuffer& b) {

@@ -4,6 +4,7 @@
 
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 
 #include "expect_error.hpp"
 
@@ -25,7 +26,6 @@ TEST(CUDABuffer, KeepsWhatItWasGiven) {
   EXPECT_EQ(buffer.aliases(), "state");
   EXPECT_EQ(buffer.precision(), Precision::float64);
   EXPECT_EQ(buffer.bytes(), 320u);
-  EXPECT_EQ(bufreg::buffer_name(buffer.name_id()), "stage");
 }
 
 TEST(CUDABuffer, DefaultsAreNonPersistentUnaliasedFloat32) {
@@ -77,6 +77,12 @@ TEST(CUDABuffer, BuildAllocatorTakesSharedThenPersistentThenLocal) {
   EXPECT_EQ(local.precision, Precision::int32);
   EXPECT_FALSE(local.zero);
   EXPECT_EQ(bufreg::buffer_name(local.name_id), "x");
+}
+
+TEST(CUDABuffer, AllocatorIsSmallPlainData) {
+  static_assert(std::is_trivially_copyable_v<bufreg::Allocator>);
+  static_assert(std::is_standard_layout_v<bufreg::Allocator>);
+  EXPECT_EQ(sizeof(bufreg::Allocator), 32u);
 }
 
 TEST(CUDABuffer, BuildAllocatorRejectsMissingOrWrongSlices) {

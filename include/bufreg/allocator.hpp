@@ -32,15 +32,16 @@ struct Slice {
   friend constexpr bool operator!=(const Slice& a, const Slice& b) { return !(a == b); }
 };
 
-/// What a kernel needs to find one buffer: plain data, trivially copyable, cheap to capture.
+/// What a kernel needs to find one buffer: plain data, trivially copyable, 32 bytes (kernels
+/// capture many of them; CUDA passes functors under 512 bytes as plain kernel arguments).
 struct Allocator {
   Region region;          ///< arena the buffer lives in
+  Precision precision;    ///< element type
+  bool zero;              ///< zero-fill the buffer when a kernel takes its pointer
+  std::uint32_t name_id;  ///< the buffer's name, for messages: buffer_name(name_id)
   std::size_t offset;     ///< byte offset from the start of the thread's arena
   std::size_t bytes;      ///< bytes of the slice
   std::size_t count;      ///< elements of `precision` the buffer holds
-  Precision precision;    ///< element type
-  bool zero;              ///< zero-fill the buffer when a kernel first takes its pointer
-  std::uint32_t name_id;  ///< the buffer's name, for messages: buffer_name(name_id)
 };
 
 /// The buffer name behind an Allocator::name_id ("<unknown>" for an id never issued).

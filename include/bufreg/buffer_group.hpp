@@ -8,12 +8,14 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <bufreg/allocator.hpp>
 #include <bufreg/cuda_buffer.hpp>
+#include <bufreg/detail/name_index.hpp>
+#include <bufreg/detail/registration_order_layout.hpp>
 #include <bufreg/layout.hpp>
 
 namespace bufreg {
@@ -94,10 +96,17 @@ class BufferGroup {
   /// How many times the layout was computed (queries on a valid layout do not compute it).
   std::size_t layout_builds() const { return m_layout_builds; }
 
+  /// A text table, one row per buffer: name, location, persistent, alias target, arena,
+  /// offset, bytes, and whether an alias landed inside its parent; then the arena sizes.
+  std::string describe() const;
+  /// The same as a JSON object: {"alignment", "arenas": {...}, "buffers": [...]}.
+  std::string to_json() const;
+
  private:
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-  std::size_t find(const std::string& name) const;
+  std::size_t find(std::string_view name) const;
+  std::size_t find(std::string_view name, std::size_t hash) const;
   std::size_t find_or_throw(const std::string& name) const;
   /// Checks `buffer` against the group as if it replaced entry `slot` (npos: appended);
   /// returns the index of its parent (npos when it aliases nothing).
@@ -105,16 +114,18 @@ class BufferGroup {
   /// The group's bound on any arena's size with `buffer` in `slot` (npos: appended); throws if
   /// it would overflow.
   std::size_t checked_byte_bound(const CUDABuffer& buffer, std::size_t slot) const;
-  void store(CUDABuffer buffer, std::size_t slot, std::size_t parent, std::size_t byte_bound);
+  /// Puts `buffer` in `slot`, or appends it under `hash` when `slot` is npos.
+  void store(CUDABuffer buffer, std::size_t slot, std::size_t parent, std::size_t byte_bound,
+             std::size_t hash);
   void ensure_layout() const;
   void ensure_maps() const;
 
   LayoutOptions m_options;
   std::vector<CUDABuffer> m_entries;
-  std::vector<std::size_t> m_parent;         // entry -> index of the buffer it aliases, or npos
+  std::vector<detail::LayoutItem> m_items;   // entry -> what the layout reads, its parent too
   std::vector<std::uint32_t> m_alias_count;  // entry -> how many entries alias it
-  std::unordered_map<std::uint32_t, std::size_t> m_index;  // name id -> entry
-  std::size_t m_byte_bound = 0;  // sum of every entry's bytes plus alignment padding
+  detail::NameIndex m_index;                 // name -> entry
+  std::size_t m_byte_bound = 0;              // sum of every entry's bytes plus alignment padding
 
   mutable bool m_layout_valid = false;
   mutable std::size_t m_layout_builds = 0;

@@ -34,7 +34,6 @@ class CUDABuffer {
   /// The buffer whose storage this one may reuse, if any.
   const std::optional<std::string>& aliases() const { return m_aliases; }
   Precision precision() const { return m_precision; }
-  std::uint32_t name_id() const { return m_name_id; }
 
   std::size_t bytes() const { return m_size * element_size(m_precision); }
   /// Bytes the buffer occupies when placed in `region`: bytes(), except in the local arena,
@@ -57,12 +56,11 @@ class CUDABuffer {
 
  private:
   std::string m_name;
+  std::optional<std::string> m_aliases;
   std::size_t m_size;
   Location m_location;
   bool m_persistent;
-  std::optional<std::string> m_aliases;
   Precision m_precision;
-  std::uint32_t m_name_id;
 };
 
 }  // namespace bufreg

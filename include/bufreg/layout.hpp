@@ -17,8 +17,8 @@ struct LayoutOptions {
 /// Where the layout put one buffer.
 struct Placement {
   Region region;       ///< arena holding the buffer
-  Slice slice;         ///< its bytes inside that arena
   bool inside_parent;  ///< an alias that landed inside the buffer it aliases
+  Slice slice;         ///< its bytes inside that arena
 };
 
 }  // namespace bufreg

@@ -30,6 +30,9 @@ class KernelArenas {
     int team_size;                 // the team size the plan was configured for
   };
 
+  /// An empty handle, for functor prototypes that only size a launch (KernelPlan::configure).
+  KernelArenas() = default;
+
   KernelArenas(const Layout& layout,
                Kokkos::View<unsigned char**, Kokkos::LayoutRight, memory_space> persistent,
                Kokkos::View<const char*, memory_space> names)
@@ -72,7 +75,7 @@ class KernelArenas {
   const Layout& layout() const { return m_layout; }
 
  private:
-  Layout m_layout;
+  Layout m_layout{};
   Kokkos::View<unsigned char**, Kokkos::LayoutRight, memory_space> m_persistent;
   Kokkos::View<const char*, memory_space> m_names;
 };

@@ -1,0 +1,51 @@
+#include "layout_benchmarks.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <bufreg/core.hpp>
+
+namespace perf {
+namespace {
+
+/// Registers `names.size()` buffers in a new group and builds its layout. Every fourth buffer
+/// aliases the one before it; the rest cycle through the three arenas and four precisions.
+void register_and_build(benchmark::State& state, const std::vector<std::string>& names) {
+  using bufreg::Location;
+  constexpr bufreg::Precision precisions[] = {bufreg::Precision::float32,
+                                              bufreg::Precision::float64, bufreg::Precision::int32,
+                                              bufreg::Precision::uint8};
+  for (auto _ : state) {
+    bufreg::BufferGroup group;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i % 4 == 3) {
+        group.register_buffer(names[i], 4 + i % 5, Location::local, false, names[i - 1]);
+      } else {
+        group.register_buffer(names[i], 8 + i % 7, i % 3 == 2 ? Location::shared : Location::local,
+                              i % 3 == 1, std::nullopt, precisions[i % 4]);
+      }
+    }
+    benchmark::DoNotOptimize(group.shared_buffer_size());
+  }
+  state.counters["per_buffer"] = benchmark::Counter(
+      static_cast<double>(names.size()),
+      benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+}  // namespace
+
+void register_layout_benchmarks() {
+  for (const int n : {100, 1000, 10000, 100000}) {
+    auto names = std::make_shared<std::vector<std::string>>();
+    for (int i = 0; i < n; ++i) names->push_back("buffer_" + std::to_string(i));
+    benchmark::RegisterBenchmark(
+        ("layout/register_and_build/" + std::to_string(n)).c_str(),
+        [names](benchmark::State& state) { register_and_build(state, *names); })
+        ->Unit(benchmark::kMicrosecond);
+  }
+}
+
+}  // namespace perf

@@ -1,0 +1,98 @@
+// bufreg_perf: the perf tests. Google Benchmark's flags apply; bufreg's own are
+//   --bufreg_systems=N    systems per ODE batch (default 512 on host backends, 65536 on GPUs)
+//   --bufreg_out_dir=DIR  where the summary JSON and the SVG of the ODE kernel's shared arena go
+//                         (default: the current directory)
+// It prints the ODE kernel's layout, runs the benchmarks, then prints a summary with the ratios
+// of medians measured side by side in this run. Exits non-zero if any result fails its check.
+#include <benchmark/benchmark.h>
+
+#include <Kokkos_Core.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "arena_svg.hpp"
+#include "layout_benchmarks.hpp"
+#include "ode/register_ode_benchmarks.hpp"
+#include "summary.hpp"
+
+namespace {
+
+struct Options {
+  ode::Settings settings;
+  std::string out_dir = ".";
+};
+
+/// Takes bufreg's own flags out of argv, leaving Google Benchmark's.
+Options parse(int& argc, char** argv) {
+  Options options;
+  const bool host =
+      Kokkos::SpaceAccessibility<Kokkos::HostSpace,
+                                 Kokkos::DefaultExecutionSpace::memory_space>::accessible;
+  options.settings.systems = host ? 512 : 65536;
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--bufreg_systems=", 0) == 0) {
+      options.settings.systems = std::atoi(arg.c_str() + 17);
+    } else if (arg.rfind("--bufreg_out_dir=", 0) == 0) {
+      options.out_dir = arg.substr(17);
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
+  if (options.settings.systems < 1) {
+    std::fprintf(stderr, "bufreg_perf: --bufreg_systems must be positive\n");
+    std::exit(2);
+  }
+  return options;
+}
+
+void write(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  std::printf("wrote %s\n", path.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Kokkos::initialize(argc, argv);
+  int status = 0;
+  {
+    const Options options = parse(argc, argv);
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
+
+    using ExecSpace = Kokkos::DefaultExecutionSpace;
+    std::printf("bufreg perf tests on Kokkos %d.%d.%d, %s (concurrency %d)\n\n",
+                KOKKOS_VERSION / 10000, KOKKOS_VERSION / 100 % 100, KOKKOS_VERSION % 100,
+                ExecSpace::name(), ExecSpace().concurrency());
+    std::printf("The ODE kernel's layout, 40 states, each component's own placement:\n%s\n",
+                ode::describe_ode_layout(40).c_str());
+    std::size_t arena_bytes = 0;
+    const auto rows = ode::ode_shared_arena(40, arena_bytes);
+    write(options.out_dir + "/ode_shared_arena.svg",
+          perf::arena_svg("bufreg: the ODE kernel's shared arena per thread (Lorenz-96, 40 states)",
+                          rows, arena_bytes));
+
+    perf::register_layout_benchmarks();
+    ode::register_ode_benchmarks(options.settings);
+    perf::SummaryReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::ClearRegisteredBenchmarks();  // frees the batches' Views before Kokkos finalizes
+
+    const perf::Summary summary(reporter.results());
+    std::printf("\n%s", summary.table(ExecSpace::name(), options.settings.systems).c_str());
+    write(options.out_dir + "/bufreg_perf_summary.json",
+          summary.json(ExecSpace::name(), options.settings.systems));
+    status = reporter.errors() > 0 ? 1 : 0;
+    if (status) std::printf("\n%d benchmark(s) failed their checks\n", reporter.errors());
+  }
+  Kokkos::finalize();
+  return status;
+}

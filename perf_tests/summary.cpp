@@ -1,0 +1,140 @@
+#include "summary.hpp"
+
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <sstream>
+
+namespace perf {
+namespace {
+
+std::string format(const char* pattern, ...) __attribute__((format(printf, 1, 2)));
+std::string format(const char* pattern, ...) {
+  char text[512];
+  va_list args;
+  va_start(args, pattern);
+  std::vsnprintf(text, sizeof text, pattern, args);
+  va_end(args);
+  return text;
+}
+
+double counter(const Result& result, const std::string& name) {
+  const auto found = result.counters.find(name);
+  return found == result.counters.end() ? 0.0 : found->second;
+}
+
+}  // namespace
+
+void SummaryReporter::ReportRuns(const std::vector<Run>& runs) {
+  for (const Run& run : runs) {
+    const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+    if (run.run_type == Run::RT_Aggregate && !median) continue;
+    Result& result = m_results[run.run_name.function_name];
+    if (run.error_occurred) {
+      if (result.error.empty()) ++m_errors;
+      result.error = run.error_message;
+      continue;
+    }
+    if (result.median && !median) continue;  // keep the median over single repetitions
+    result.median = median;
+    result.seconds = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+    result.counters.clear();
+    for (const auto& [name, value] : run.counters) result.counters[name] = value.value;
+  }
+  ConsoleReporter::ReportRuns(runs);
+}
+
+Summary::Summary(const std::map<std::string, Result>& results) {
+  for (const auto& [name, result] : results) {
+    m_medians = m_medians && (result.median || !result.error.empty());
+    int n = 0;
+    if (std::sscanf(name.c_str(), "layout/register_and_build/%d", &n) == 1) {
+      m_layout.push_back({n, result.seconds});
+      continue;
+    }
+    char system[64], mix[64], variant[64];
+    if (std::sscanf(name.c_str(), "ode/%63[^/]/n%d/%63[^/]/%63s", system, &n, mix, variant) == 4) {
+      m_ode.push_back({system, mix, variant, n, result, 0.0});
+    }
+  }
+  for (OdeRow& row : m_ode) {
+    const auto hand =
+        results.find("ode/" + row.system + "/n" + std::to_string(row.n) + "/" + row.mix + "/hand");
+    if (hand != results.end() && hand->second.seconds > 0 && row.result.error.empty()) {
+      row.vs_hand = row.result.seconds / hand->second.seconds;
+    }
+  }
+  std::sort(m_layout.begin(), m_layout.end(),
+            [](const LayoutRow& a, const LayoutRow& b) { return a.n < b.n; });
+  std::stable_sort(m_ode.begin(), m_ode.end(), [](const OdeRow& a, const OdeRow& b) {
+    return a.system != b.system ? a.system > b.system : a.n < b.n;
+  });
+}
+
+std::string Summary::table(const std::string& backend, int systems) const {
+  std::string text = format("Summary (%s of each benchmark)\n\n",
+                            m_medians ? "medians of the repetitions" : "single runs");
+  text += "Layout engine: register n buffers (a quarter aliases) and build the layout\n";
+  text += format("%9s %14s %12s\n", "n", "time", "per buffer");
+  double t10k = 0, t100k = 0;
+  for (const LayoutRow& row : m_layout) {
+    text += format("%9d %11.3f ms %9.1f ns\n", row.n, row.seconds * 1e3, row.seconds / row.n * 1e9);
+    if (row.n == 10000) t10k = row.seconds;
+    if (row.n == 100000) t100k = row.seconds;
+  }
+  if (t10k > 0 && t100k > 0) {
+    text += format("time(100k) / time(10k) = %.2f (linear scaling: 10)\n", t100k / t10k);
+  }
+  text += format(
+      "\nODE batch integrator on %s: %d systems, one per thread, t = 0..1 in 2 "
+      "launches\n",
+      backend.c_str(), systems);
+  text += format("%-9s %4s  %-11s %-16s %5s %9s %10s %11s %8s %9s\n", "system", "n", "placement",
+                 "kernel", "team", "shared B", "median ms", "steps/s", "vs hand", "max err");
+  for (const OdeRow& row : m_ode) {
+    if (!row.result.error.empty()) {
+      text += format("%-9s %4d  %-11s %-16s FAILED: %s\n", row.system.c_str(), row.n,
+                     row.mix.c_str(), row.variant.c_str(), row.result.error.c_str());
+      continue;
+    }
+    const std::string ratio = row.vs_hand > 0 ? format("%8.3f", row.vs_hand) : "       -";
+    text += format("%-9s %4d  %-11s %-16s %5.0f %9.0f %10.2f %11.3g %s %9.1e\n", row.system.c_str(),
+                   row.n, row.mix.c_str(), row.variant.c_str(), counter(row.result, "team"),
+                   counter(row.result, "shared_B"), row.result.seconds * 1e3,
+                   counter(row.result, "steps/s"), ratio.c_str(), counter(row.result, "max_err"));
+  }
+  text += "\nAccessor overhead (bufreg_alias / hand, each component's own placement):";
+  for (const OdeRow& row : m_ode) {
+    if (row.mix == "components" && row.variant == "bufreg_alias" && row.vs_hand > 0) {
+      text += format(" %s n=%d: %.3f;", row.system.c_str(), row.n, row.vs_hand);
+    }
+  }
+  return text + "\n";
+}
+
+std::string Summary::json(const std::string& backend, int systems) const {
+  std::ostringstream out;
+  out << "{\"backend\": \"" << backend << "\", \"systems\": " << systems << ", \"statistic\": \""
+      << (m_medians ? "median" : "single run") << "\", \"layout\": [";
+  for (std::size_t i = 0; i < m_layout.size(); ++i) {
+    out << (i ? ", " : "") << "{\"n\": " << m_layout[i].n
+        << ", \"seconds\": " << m_layout[i].seconds
+        << ", \"ns_per_buffer\": " << m_layout[i].seconds / m_layout[i].n * 1e9 << "}";
+  }
+  out << "], \"ode\": [";
+  for (std::size_t i = 0; i < m_ode.size(); ++i) {
+    const OdeRow& row = m_ode[i];
+    out << (i ? ", " : "") << "{\"system\": \"" << row.system << "\", \"n\": " << row.n
+        << ", \"placement\": \"" << row.mix << "\", \"kernel\": \"" << row.variant
+        << "\", \"ok\": " << (row.result.error.empty() ? "true" : "false")
+        << ", \"seconds\": " << row.result.seconds << ", \"team\": " << counter(row.result, "team")
+        << ", \"shared_bytes_per_thread\": " << counter(row.result, "shared_B")
+        << ", \"steps_per_second\": " << counter(row.result, "steps/s")
+        << ", \"vs_hand\": " << row.vs_hand << ", \"max_error\": " << counter(row.result, "max_err")
+        << "}";
+  }
+  out << "]}\n";
+  return out.str();
+}
+
+}  // namespace perf
