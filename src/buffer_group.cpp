@@ -1,6 +1,7 @@
 #include <bufreg/buffer_group.hpp>
 #include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
+#include <bufreg/verify.hpp>
 
 #include <algorithm>
 #include <limits>
@@ -168,6 +169,13 @@ void BufferGroup::ensure_layout() const {
   m_layout_valid = true;
   m_maps_valid = false;
   ++m_layout_builds;
+#if !defined(NDEBUG) || defined(BUFREG_ENABLE_DEBUG)
+  // Debug builds check every layout against the rules with the independent verifier.
+  if (const auto violations = verify(*this, 1); !violations.empty()) {
+    throw std::logic_error(detail::buffer_message(
+        violations[0].buffer, "bufreg built an invalid layout: " + violations[0].problem));
+  }
+#endif
 }
 
 void BufferGroup::ensure_maps() const {

@@ -11,3 +11,4 @@
 #include <bufreg/location.hpp>
 #include <bufreg/precision.hpp>
 #include <bufreg/version.hpp>
+#include <bufreg/verify.hpp>

@@ -1,0 +1,41 @@
+#pragma once
+/// \file
+/// An independent check of a computed layout.
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <bufreg/buffer_group.hpp>
+
+namespace bufreg {
+
+/// One broken invariant: the buffer it concerns and what is wrong.
+struct Violation {
+  std::string buffer;
+  std::string problem;
+};
+
+/// Re-derives from the registrations alone whether `group`'s layout is safe, without using the
+/// code that built it, and lists what is wrong (nothing, when the layout is valid):
+/// - every buffer has exactly one placement, whose slice covers exactly its bytes;
+/// - every slice starts at a multiple of max(alignment, element size);
+/// - buffers not in an alias relation never overlap, and neither do aliases of one parent;
+/// - an alias inside its parent lies within the parent, in the parent's arena, and only where
+///   the rules allow (a shared parent, or both persistent-local);
+/// - a buffer outside any parent lies in the arena its own settings select;
+/// - no non-persistent buffer lands in persistent storage;
+/// - each arena's size is the end of its last slice;
+/// - the layout maps, local sizes and allocators agree with the placements.
+/// Reports at most `limit` violations.
+std::vector<Violation> verify(const BufferGroup& group, std::size_t limit = 100);
+
+/// The same checks on a layout given as placements (one per entry, in entry order) and arena
+/// sizes (indexed by Region): for layouts made elsewhere, and for testing the checks.
+std::vector<Violation> verify(const std::vector<CUDABuffer>& entries,
+                              const std::vector<Placement>& placements,
+                              const std::array<std::size_t, 3>& arena_sizes,
+                              const LayoutOptions& options, std::size_t limit = 100);
+
+}  // namespace bufreg
