@@ -38,10 +38,12 @@ TEST(TEST_CATEGORY, ConfigureSizesLevel0ScratchPerThreadPlusAlignmentSlack) {
   const int team = test_team_size<ExecSpace>();
   EXPECT_EQ(plan.level0_bytes_per_team(team), 16u + 48u * idx(team));
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(2, team));
-  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)), plan.level0_bytes_per_team(team));
+  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)),
+            plan.level0_bytes_per_team(team));
   // Configuring again sets, never adds.
   const auto again = plan.configure(policy);
-  EXPECT_EQ(static_cast<std::size_t>(again.scratch_size(0, team)), plan.level0_bytes_per_team(team));
+  EXPECT_EQ(static_cast<std::size_t>(again.scratch_size(0, team)),
+            plan.level0_bytes_per_team(team));
 }
 
 TEST(TEST_CATEGORY, ExtraLevel0ScratchIsAddedToBufregs) {
@@ -53,7 +55,8 @@ TEST(TEST_CATEGORY, ExtraLevel0ScratchIsAddedToBufregs) {
   const int team = test_team_size<ExecSpace>();
   EXPECT_EQ(plan.level0_bytes_per_team(team), 100u + 16u + (8u + 16u) * idx(team));
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, team));
-  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)), plan.level0_bytes_per_team(team));
+  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)),
+            plan.level0_bytes_per_team(team));
 }
 
 TEST(TEST_CATEGORY, GroupWithoutSharedBuffersNeedsNoScratch) {
@@ -158,7 +161,7 @@ TEST(TEST_CATEGORY, LocalArenaTooSmallOrUnderAlignedIsRefusedBeforeLaunch) {
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, 1));
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] { plan.template kernel_arenas<64, 32>(policy); },
-      {"local buffers need 72 B", "LocalArena holds 64 B", "LocalArena<72>"}));
+      {"local buffers need 72 B", "LocalArena holds 64 B", "LocalArena<72, 32> or larger"}));
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] { plan.template kernel_arenas<72>(policy); },
       {"32-byte alignment", "16-byte aligned", "LocalArena<72, 32>"}));

@@ -49,6 +49,15 @@ KOKKOS_INLINE_FUNCTION void poison(unsigned char* bytes, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) bytes[i] = poison_byte;
 }
 
+/// How the messages of misused kernels begin (regular expressions for the death tests, which the
+/// README's error table shows too).
+inline constexpr const char* abort_wrong_type =
+    "bufreg: buffer 'weights': accessed through a type that is not its precision";
+inline constexpr const char* abort_outside_arena =
+    "bufreg: buffer 'weights': slice lies outside its arena";
+inline constexpr const char* abort_scratch_exhausted = "bufreg: level-0 scratch exhausted";
+inline constexpr const char* abort_other_policy = "bufreg: kernel launched with another policy";
+
 /// A team size > 1 where the backend allows it (Serial: 1).
 template <class ExecSpace>
 int test_team_size() {

@@ -152,8 +152,8 @@ class KernelPlan {
         scratch < level0_bytes_per_team(team_size)) {
       throw std::invalid_argument(
           "bufreg: kernel_arenas() needs the policy configure() returned (it has " +
-          std::to_string(scratch) + " bytes of level-0 scratch, " +
-          "bufreg needs " + std::to_string(level0_bytes_per_team(team_size)) + ")");
+          std::to_string(scratch) + " bytes of level-0 scratch, " + "bufreg needs " +
+          std::to_string(level0_bytes_per_team(team_size)) + ")");
     }
     const auto threads =
         static_cast<std::size_t>(policy.league_size()) * static_cast<std::size_t>(team_size);
@@ -167,19 +167,21 @@ class KernelPlan {
   /// Throws std::invalid_argument unless the local arena fits `capacity` bytes aligned to
   /// `alignment`.
   void check_local_capacity(std::size_t capacity, std::size_t alignment) const {
+    if (m_local_bytes <= capacity && m_local_alignment <= alignment) return;
+    const std::size_t needed_alignment = std::max(alignment, m_local_alignment);
+    const std::string declare =
+        "; declare LocalArena<" + std::to_string(std::max(capacity, m_local_bytes)) +
+        (needed_alignment > 16 ? ", " + std::to_string(needed_alignment) : std::string()) + ">";
     if (m_local_bytes > capacity) {
-      throw std::invalid_argument(
-          "bufreg: the local buffers need " + detail::format_bytes(m_local_bytes) +
-          " per thread, but the LocalArena holds " + detail::format_bytes(capacity) +
-          "; declare LocalArena<" + std::to_string(m_local_bytes) + "> or larger");
+      throw std::invalid_argument("bufreg: the local buffers need " +
+                                  detail::format_bytes(m_local_bytes) +
+                                  " per thread, but the LocalArena holds " +
+                                  detail::format_bytes(capacity) + declare + " or larger");
     }
-    if (m_local_alignment > alignment) {
-      throw std::invalid_argument(
-          "bufreg: the local buffers need " + std::to_string(m_local_alignment) +
-          "-byte alignment, but the LocalArena is " + std::to_string(alignment) +
-          "-byte aligned; declare LocalArena<" + std::to_string(capacity) + ", " +
-          std::to_string(m_local_alignment) + ">");
-    }
+    throw std::invalid_argument("bufreg: the local buffers need " +
+                                std::to_string(m_local_alignment) +
+                                "-byte alignment, but the LocalArena is " +
+                                std::to_string(alignment) + "-byte aligned" + declare);
   }
 
   PersistentStorage<memory_space>& persistent_storage() { return m_persistent; }

@@ -1,0 +1,77 @@
+// The Kokkos layer given bad input, on the Serial backend: exceptions before any launch, and the
+// messages misused kernels abort with. The table is README.md's Kokkos "Errors" section.
+#include <gtest/gtest.h>
+#include <Kokkos_Core.hpp>
+
+#include <bufreg/kokkos.hpp>
+
+#include "../error_table.hpp"
+#include "test_support.hpp"
+
+namespace {
+
+using Serial = Kokkos::Serial;
+using bufreg::Location;
+using bufreg::Precision;
+
+TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
+  bufreg::test::ErrorTable table;
+  const auto& invalid = typeid(std::invalid_argument);
+
+  bufreg::BufferGroup big;
+  big.register_buffer("k1", 40000, Location::shared, false, {}, Precision::uint8);
+  big.register_buffer("state", 64, Location::shared);
+  bufreg::KernelPlan<Serial> big_plan(big);
+  table.check({"plan.configure(TeamPolicy<Serial>(1, 1))  // 40 KB of shared buffers",
+               [&] { big_plan.configure(Kokkos::TeamPolicy<Serial>(1, 1)); },
+               typeid(std::runtime_error),
+               {"'k1'", "'state'", "not even one thread fits"},
+               {}});
+
+  bufreg::BufferGroup locals(bufreg::LayoutOptions{32});
+  locals.register_buffer("a", 8, Location::local);
+  locals.register_buffer("b", 10, Location::local);
+  bufreg::KernelPlan<Serial> plan(locals);
+  const auto policy = plan.configure(Kokkos::TeamPolicy<Serial>(1, 1));
+  table.check({"plan.kernel_arenas<64, 32>(policy)  // local buffers need 72 B",
+               [&] { plan.kernel_arenas<64, 32>(policy); },
+               invalid,
+               {"LocalArena<72, 32>"},
+               {}});
+  table.check({"plan.kernel_arenas<72>(policy)  // local buffers need 32-byte alignment",
+               [&] { plan.kernel_arenas<72>(policy); },
+               invalid,
+               {"LocalArena<72, 32>"},
+               {}});
+
+  bufreg::BufferGroup shared;
+  shared.register_buffer("state", 8, Location::shared);
+  bufreg::KernelPlan<Serial> shared_plan(shared);
+  table.check({"plan.kernel_arenas<0>(TeamPolicy<Serial>(1, 1))  // not from configure()",
+               [&] { shared_plan.kernel_arenas<0>(Kokkos::TeamPolicy<Serial>(1, 1)); },
+               invalid,
+               {"configure()"},
+               {}});
+
+  bufreg::BufferRegistry registry;
+  int stranger = 0;
+  table.check({"KernelPlan<Serial>(registry, &stranger)",
+               [&] { bufreg::KernelPlan<Serial> none(registry, &stranger); },
+               typeid(std::out_of_range),
+               {"no buffers registered"},
+               {}});
+
+  // Kernels cannot throw: these end the run (test_debug_checks.hpp asserts each message).
+  table.add("arenas.get<double>(float32 allocator)  // debug builds", "aborts",
+            bufreg_test::abort_wrong_type);
+  table.add("arenas.get<float>(allocator past its arena)  // debug builds", "aborts",
+            bufreg_test::abort_outside_arena);
+  table.add("arenas.thread(member, local)  // again and again in one kernel", "aborts",
+            bufreg_test::abort_scratch_exhausted);
+  table.add("launch with another league or team size than kernel_arenas()  // debug builds",
+            "aborts", bufreg_test::abort_other_policy);
+
+  table.expect_in_readme(BUFREG_SOURCE_DIR "/README.md", "kokkos layer");
+}
+
+}  // namespace

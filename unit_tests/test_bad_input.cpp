@@ -1,0 +1,146 @@
+// Every public entry point of the layout engine given bad input: the exception type, a message
+// that names the buffer, and no change. The table of messages is README.md's "Errors" section.
+#include <bufreg/core.hpp>
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <optional>
+#include <stdexcept>
+
+#include "error_table.hpp"
+#include "group_snapshot.hpp"
+
+namespace {
+
+using bufreg::BufferGroup;
+using bufreg::BufferRegistry;
+using bufreg::CUDABuffer;
+using bufreg::Location;
+using bufreg::Precision;
+using bufreg::test::ErrorCase;
+using bufreg::test::GroupSnapshot;
+
+constexpr std::size_t huge = std::numeric_limits<std::size_t>::max() / 2;
+
+TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
+  bufreg::test::ErrorTable table;
+
+  // A group with a parent, an alias of it and a persistent buffer, shared by the cases below.
+  BufferGroup group;
+  group.register_buffer("state", 8, Location::shared);
+  group.register_buffer("stage", 4, Location::shared, false, "state");
+  group.register_buffer("carry", 2, Location::local, true);
+  const GroupSnapshot before(group);
+  const auto group_unchanged = [&] { return GroupSnapshot(group) == before; };
+
+  const auto refused = [&](const std::string& call, std::function<void()> run,
+                           const std::type_info& type, std::vector<std::string> mentions) {
+    table.check({call, std::move(run), type, std::move(mentions), group_unchanged});
+  };
+  const auto& invalid = typeid(std::invalid_argument);
+  const auto& out_of_range = typeid(std::out_of_range);
+
+  refused("register_buffer(\"\", 4, shared)",
+          [&] { group.register_buffer("", 4, Location::shared); }, invalid, {"name"});
+  refused("register_buffer(\"x\", 4, shared, false, \"x\")",
+          [&] { group.register_buffer("x", 4, Location::shared, false, "x"); }, invalid,
+          {"'x'", "itself"});
+  refused("register_buffer(\"x\", 4, shared, false, \"\")",
+          [&] { group.register_buffer("x", 4, Location::shared, false, ""); }, invalid, {"'x'"});
+  refused("register_buffer(\"x\", 4, shared, false, \"later\")",
+          [&] { group.register_buffer("x", 4, Location::shared, false, "later"); }, invalid,
+          {"'x'", "register 'later' before 'x'"});
+  refused("register_buffer(\"x\", 4, shared, false, \"stage\")  // stage aliases state",
+          [&] { group.register_buffer("x", 4, Location::shared, false, "stage"); }, invalid,
+          {"'x'", "chains are not supported"});
+  refused("register_buffer(\"state\", 8, shared, false, \"carry\")  // stage aliases state",
+          [&] { group.register_buffer("state", 8, Location::shared, false, "carry"); }, invalid,
+          {"'state'", "chains are not supported"});
+  refused(
+      "register_buffer(\"x\", SIZE_MAX / 2, shared, false, {}, float64)",
+      [&] { group.register_buffer("x", huge, Location::shared, false, {}, Precision::float64); },
+      invalid, {"'x'", "overflow"});
+  refused("register_buffer(\"x\", SIZE_MAX / 2, local, false, {}, uint8)  // after one as big",
+          [&] {
+            BufferGroup big;
+            big.register_buffer("y", huge, Location::local, false, {}, Precision::uint8);
+            big.register_buffer("x", huge, Location::local, false, {}, Precision::uint8);
+          },
+          invalid, {"'x'", "overflow"});
+  refused("register_buffer(\"x\", 4, Location(7))",
+          [&] { group.register_buffer("x", 4, static_cast<Location>(7)); }, invalid,
+          {"'x'", "location 7"});
+  refused("register_buffer(\"x\", 4, shared, false, {}, Precision(9))",
+          [&] {
+            group.register_buffer("x", 4, Location::shared, false, {}, static_cast<Precision>(9));
+          },
+          invalid, {"'x'", "precision 9"});
+
+  const auto update = [](auto set) {
+    bufreg::BufferUpdate change;
+    set(change);
+    return change;
+  };
+  refused("update_buffer(\"state\", {.aliases = \"carry\"})",
+          [&] { group.update_buffer("state", update([](auto& u) { u.aliases = "carry"; })); },
+          invalid, {"'state'", "chains are not supported"});
+  refused("update_buffer(\"carry\", {.aliases = \"stage\"})",
+          [&] { group.update_buffer("carry", update([](auto& u) { u.aliases = "stage"; })); },
+          invalid, {"'carry'", "chains are not supported"});
+  refused("update_buffer(\"carry\", {.size = SIZE_MAX / 2})",
+          [&] { group.update_buffer("carry", update([](auto& u) { u.size = huge; })); }, invalid,
+          {"'carry'", "overflow"});
+  refused("get_allocator(\"ghost\")", [&] { group.get_allocator("ghost"); }, out_of_range,
+          {"'ghost'"});
+  refused("BufferGroup(LayoutOptions{12})", [] { BufferGroup bad(bufreg::LayoutOptions{12}); },
+          invalid, {"12", "power of two"});
+  refused("parse_location(\"texture\")", [] { bufreg::parse_location("texture"); }, invalid,
+          {"'texture'"});
+  refused("CUDABuffer(\"x\", 4, shared).build_allocator({}, {}, {})",
+          [] { CUDABuffer("x", 4, Location::shared).build_allocator({}, {}, {}); }, invalid,
+          {"'x'"});
+  refused("CUDABuffer(\"x\", 4, shared).build_allocator(Slice{0, 8}, {}, {})",
+          [] {
+            CUDABuffer("x", 4, Location::shared).build_allocator(bufreg::Slice{0, 8}, {}, {});
+          },
+          invalid, {"'x'", "16 bytes"});
+
+  // The registry: unknown parents and children, self-children, bad settings.
+  BufferRegistry registry;
+  int loop = 0, step = 0, stranger = 0;
+  registry.register_buffer("state", &loop, 4, Location::local);
+  const GroupSnapshot loop_before(*registry.group(&loop));
+  const auto registry_unchanged = [&] {
+    return registry.group(&step) == nullptr && registry.group(&stranger) == nullptr &&
+           GroupSnapshot(*registry.group(&loop)) == loop_before;
+  };
+  const auto registry_refused = [&](const std::string& call, std::function<void()> run,
+                                    const std::type_info& type, std::vector<std::string> mentions) {
+    table.check({call, std::move(run), type, std::move(mentions), registry_unchanged});
+  };
+  registry_refused("registry.get_allocator(\"state\", &stranger)",
+                   [&] { registry.get_allocator("state", &stranger); }, out_of_range, {"'state'"});
+  registry_refused("registry.get_allocator(\"ghost\", &loop)",
+                   [&] { registry.get_allocator("ghost", &loop); }, out_of_range, {"'ghost'"});
+  registry_refused("registry.register_buffer(\"x\", &step, 4, shared, false, \"y\")",
+                   [&] { registry.register_buffer("x", &step, 4, Location::shared, false, "y"); },
+                   invalid, {"'x'", "'y'"});
+  registry_refused("registry.register_child(&loop, &loop, \"self\")",
+                   [&] { registry.register_child(&loop, &loop, "self"); }, invalid,
+                   {"'self'", "own child"});
+  registry_refused("registry.register_child(&loop, &step, \"\")",
+                   [&] { registry.register_child(&loop, &step, ""); }, invalid, {"child name"});
+  registry_refused("registry.get_child_allocators(&loop, &step, \"step\")  // never registered",
+                   [&] { registry.get_child_allocators(&loop, &step, "step"); }, out_of_range,
+                   {"'step'", "register_child"});
+  registry_refused("registry.update(&loop, {{\"state_location\", \"texture\"}})",
+                   [&] {
+                     registry.update(&loop, {{"state_location", "texture"}});
+                   },
+                   invalid, {"'state'", "'texture'"});
+
+  table.expect_in_readme(BUFREG_SOURCE_DIR "/README.md", "layout engine");
+}
+
+}  // namespace
