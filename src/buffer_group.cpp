@@ -1,5 +1,6 @@
 #include <bufreg/buffer_group.hpp>
 #include <bufreg/detail/messages.hpp>
+#include <bufreg/detail/planned_layout.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
 #include <bufreg/verify.hpp>
 
@@ -15,6 +16,15 @@ LayoutOptions checked(LayoutOptions options) {
   if (a == 0 || (a & (a - 1)) != 0) {
     throw std::invalid_argument("bufreg: layout alignment " + std::to_string(a) +
                                 " is not a power of two");
+  }
+  if (options.planner != Planner::registration_order && options.planner != Planner::best) {
+    throw std::invalid_argument("bufreg: planner " +
+                                std::to_string(static_cast<int>(options.planner)) +
+                                " is not a Planner");
+  }
+  if (!(options.plan_budget_ms >= 0)) {
+    throw std::invalid_argument("bufreg: plan budget " + std::to_string(options.plan_budget_ms) +
+                                " ms is negative");
   }
   return options;
 }
@@ -131,8 +141,9 @@ void BufferGroup::store(CUDABuffer buffer, std::size_t slot, std::size_t parent,
 
 void BufferGroup::register_buffer(std::string name, std::size_t size, Location location,
                                   bool persistent, std::optional<std::string> aliases,
-                                  Precision precision) {
-  CUDABuffer buffer(std::move(name), size, location, persistent, std::move(aliases), precision);
+                                  Precision precision, std::optional<LiveInterval> live) {
+  CUDABuffer buffer(std::move(name), size, location, persistent, std::move(aliases), precision,
+                    live);
   const std::size_t hash = detail::NameIndex::hash(buffer.name());
   const std::size_t slot = find(buffer.name(), hash);
   const std::size_t parent = check_registration(buffer, slot);
@@ -163,7 +174,10 @@ void BufferGroup::invalidate_layouts() {
 
 void BufferGroup::ensure_layout() const {
   if (m_layout_valid) return;
-  detail::Layout layout = detail::registration_order_layout(m_items, m_options.alignment);
+  detail::Layout layout = m_options.planner == Planner::best
+                              ? detail::planned_layout(m_entries, m_items, m_options.alignment,
+                                                       m_options.plan_budget_ms)
+                              : detail::registration_order_layout(m_items, m_options.alignment);
   m_placements = std::move(layout.placements);
   m_arena_sizes = layout.arena_sizes;
   m_layout_valid = true;

@@ -50,12 +50,13 @@ BufferRegistry::Component& BufferRegistry::find_or_create(const void* parent) {
 
 void BufferRegistry::register_buffer(std::string name, const void* parent, std::size_t size,
                                      Location location, bool persistent,
-                                     std::optional<std::string> aliases, Precision precision) {
+                                     std::optional<std::string> aliases, Precision precision,
+                                     std::optional<LiveInterval> live) {
   std::lock_guard lock(m_mutex);
   const bool existed = find(parent) != nullptr;
   try {
     find_or_create(parent).group.register_buffer(std::move(name), size, location, persistent,
-                                                 std::move(aliases), precision);
+                                                 std::move(aliases), precision, live);
   } catch (...) {
     if (!existed) m_components.erase(parent);  // a rejected call leaves no empty group behind
     throw;
@@ -161,7 +162,9 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
   BufferGroup updated = component.group;
   const auto refresh = [&](const std::string& entry_name, std::size_t size, Location location,
                            bool persistent, Precision precision) {
-    BufferUpdate update{size, location, persistent, std::optional<std::string>{}, precision};
+    BufferUpdate update{size,       location,
+                        persistent, std::optional<std::string>{},
+                        precision,  std::optional<LiveInterval>{}};
     if (!updated.update_buffer(entry_name, update).first) {
       updated.register_buffer(entry_name, size, location, persistent, std::nullopt, precision);
     }

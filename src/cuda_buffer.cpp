@@ -19,9 +19,11 @@ bool valid(Location location) {
 }  // namespace
 
 CUDABuffer::CUDABuffer(std::string name, std::size_t size, Location location, bool persistent,
-                       std::optional<std::string> aliases, Precision precision)
+                       std::optional<std::string> aliases, Precision precision,
+                       std::optional<LiveInterval> live)
     : m_name(std::move(name)),
       m_aliases(std::move(aliases)),
+      m_live(live),
       m_size(size),
       m_location(location),
       m_persistent(persistent),
@@ -42,6 +44,15 @@ CUDABuffer::CUDABuffer(std::string name, std::size_t size, Location location, bo
   }
   if (m_aliases && *m_aliases == m_name) {
     throw std::invalid_argument(detail::buffer_message(m_name, "a buffer cannot alias itself"));
+  }
+  if (m_live && m_live->first >= m_live->last) {
+    throw std::invalid_argument(
+        detail::buffer_message(m_name, "live interval [" + std::to_string(m_live->first) + ", " +
+                                           std::to_string(m_live->last) + ") is empty"));
+  }
+  if (m_live && persistent && location == Location::local) {
+    throw std::invalid_argument(detail::buffer_message(
+        m_name, "is persistent, so it lives across launches and cannot have a live interval"));
   }
   if (size > std::numeric_limits<std::size_t>::max() / element_size(precision)) {
     throw std::invalid_argument(detail::buffer_message(
@@ -88,7 +99,7 @@ Allocator CUDABuffer::build_allocator(std::optional<Slice> shared, std::optional
 bool operator==(const CUDABuffer& a, const CUDABuffer& b) {
   return a.m_name == b.m_name && a.m_size == b.m_size && a.m_location == b.m_location &&
          a.m_persistent == b.m_persistent && a.m_aliases == b.m_aliases &&
-         a.m_precision == b.m_precision;
+         a.m_precision == b.m_precision && a.m_live == b.m_live;
 }
 
 }  // namespace bufreg

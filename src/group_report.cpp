@@ -1,5 +1,6 @@
 // BufferGroup::describe() and BufferGroup::to_json(): the layout for people and for tools.
 #include <bufreg/buffer_group.hpp>
+#include <bufreg/detail/planned_layout.hpp>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +11,23 @@ namespace bufreg {
 namespace {
 
 constexpr Region regions[] = {Region::shared, Region::persistent, Region::local};
+
+std::string live_text(const CUDABuffer& buffer) {
+  if (!buffer.live()) return "-";
+  return "[" + std::to_string(buffer.live()->first) + ", " + std::to_string(buffer.live()->last) +
+         ")";
+}
+
+std::string ratio_text(std::size_t peak, std::size_t load) {
+  if (load == 0) return peak == 0 ? "1.000" : "-";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", static_cast<double>(peak) / static_cast<double>(load));
+  return text;
+}
+
+std::string planner_name(Planner planner) {
+  return planner == Planner::best ? "best" : "registration_order";
+}
 
 std::string inside_text(const CUDABuffer& buffer, const Placement& placement) {
   if (!buffer.aliases()) return "-";
@@ -37,8 +55,9 @@ std::string json_string(const std::string& text) {
 }  // namespace
 
 std::string BufferGroup::describe() const {
-  const std::vector<std::string> header = {"name",  "location", "persistent", "aliases",
-                                           "arena", "offset",   "bytes",      "inside parent"};
+  const std::vector<std::string> header = {"name",    "location", "persistent",
+                                           "aliases", "live",     "arena",
+                                           "offset",  "bytes",    "inside parent"};
   std::vector<std::vector<std::string>> rows;
   const auto& placements = this->placements();
   for (std::size_t i = 0; i < m_entries.size(); ++i) {
@@ -46,8 +65,9 @@ std::string BufferGroup::describe() const {
     const Placement& placement = placements[i];
     rows.push_back({buffer.name(), std::string(to_string(buffer.location())),
                     buffer.persistent() ? "yes" : "no", buffer.aliases().value_or("-"),
-                    std::string(to_string(placement.region)), std::to_string(placement.slice.start),
-                    std::to_string(placement.slice.size()), inside_text(buffer, placement)});
+                    live_text(buffer), std::string(to_string(placement.region)),
+                    std::to_string(placement.slice.start), std::to_string(placement.slice.size()),
+                    inside_text(buffer, placement)});
   }
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {
@@ -57,7 +77,7 @@ std::string BufferGroup::describe() const {
   const auto line = [&](const std::vector<std::string>& cells) {
     std::string text;
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      const bool numeric = c == 5 || c == 6;
+      const bool numeric = c == 6 || c == 7;
       const bool last = c + 1 == cells.size();
       const std::string pad(last ? 0 : width[c] - cells[c].size(), ' ');
       text += numeric ? pad + cells[c] : cells[c] + pad;
@@ -67,23 +87,33 @@ std::string BufferGroup::describe() const {
   };
   std::string text = line(header);
   for (const auto& row : rows) text += line(row);
-  text += "arena sizes per thread:";
+  const auto loads = detail::arena_loads(m_entries, m_items, placements, m_options.alignment);
+  text += "planner " + planner_name(m_options.planner) + "; bytes per thread:";
   for (const Region region : regions) {
-    text += " " + std::string(to_string(region)) + " " + std::to_string(arena_size(region)) + " B";
+    const std::size_t peak = arena_size(region);
+    const std::size_t load = loads[static_cast<std::size_t>(region)];
+    text += " " + std::string(to_string(region)) + " " + std::to_string(peak) + " (LOAD " +
+            std::to_string(load) + ", " + ratio_text(peak, load) + ")";
     text += region == Region::local ? "\n" : ",";
   }
   return text;
 }
 
 std::string BufferGroup::to_json() const {
-  std::string json = "{\"alignment\": " + std::to_string(m_options.alignment) + ", \"arenas\": {";
+  const auto& placements = this->placements();
+  const auto loads = detail::arena_loads(m_entries, m_items, placements, m_options.alignment);
+  std::string json = "{\"alignment\": " + std::to_string(m_options.alignment) +
+                     ", \"planner\": " + json_string(planner_name(m_options.planner)) +
+                     ", \"arenas\": {";
   for (const Region region : regions) {
-    json += json_string(std::string(to_string(region))) +
-            ": {\"bytes\": " + std::to_string(arena_size(region)) +
-            ", \"alignment\": " + std::to_string(arena_alignment(region)) + "}";
+    const std::size_t peak = arena_size(region);
+    const std::size_t load = loads[static_cast<std::size_t>(region)];
+    json += json_string(std::string(to_string(region))) + ": {\"bytes\": " + std::to_string(peak) +
+            ", \"alignment\": " + std::to_string(arena_alignment(region)) +
+            ", \"load\": " + std::to_string(load) +
+            ", \"peak_over_load\": " + (load ? ratio_text(peak, load) : "null") + "}";
     json += region == Region::local ? "}, \"buffers\": [" : ", ";
   }
-  const auto& placements = this->placements();
   for (std::size_t i = 0; i < m_entries.size(); ++i) {
     const CUDABuffer& buffer = m_entries[i];
     const Placement& placement = placements[i];
@@ -94,6 +124,10 @@ std::string BufferGroup::to_json() const {
             ", \"location\": " + json_string(std::string(to_string(buffer.location()))) +
             ", \"persistent\": " + (buffer.persistent() ? "true" : "false") +
             ", \"aliases\": " + (buffer.aliases() ? json_string(*buffer.aliases()) : "null") +
+            ", \"live\": " +
+            (buffer.live() ? "[" + std::to_string(buffer.live()->first) + ", " +
+                                 std::to_string(buffer.live()->last) + "]"
+                           : "null") +
             ", \"region\": " + json_string(std::string(to_string(placement.region))) +
             ", \"offset\": " + std::to_string(placement.slice.start) +
             ", \"bytes\": " + std::to_string(placement.slice.size()) +

@@ -77,6 +77,19 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
           },
           invalid, {"'x'", "precision 9"});
 
+  refused("register_buffer(\"x\", 4, shared, false, {}, float32, LiveInterval{3, 3})",
+          [&] {
+            group.register_buffer("x", 4, Location::shared, false, {}, Precision::float32,
+                                  bufreg::LiveInterval{3, 3});
+          },
+          invalid, {"'x'", "[3, 3)"});
+  refused("register_buffer(\"x\", 4, local, true, {}, float32, LiveInterval{0, 2})",
+          [&] {
+            group.register_buffer("x", 4, Location::local, true, {}, Precision::float32,
+                                  bufreg::LiveInterval{0, 2});
+          },
+          invalid, {"'x'", "persistent"});
+
   const auto update = [](auto set) {
     bufreg::BufferUpdate change;
     set(change);
@@ -95,6 +108,21 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
           {"'ghost'"});
   refused("BufferGroup(LayoutOptions{12})", [] { BufferGroup bad(bufreg::LayoutOptions{12}); },
           invalid, {"12", "power of two"});
+  refused("BufferGroup(LayoutOptions{16, Planner(5)})",
+          [] {
+            BufferGroup bad(bufreg::LayoutOptions{16, static_cast<bufreg::Planner>(5)});
+          },
+          invalid, {"planner 5"});
+  refused("BufferGroup(LayoutOptions{16, Planner::best, -1.0})",
+          [] {
+            BufferGroup bad(bufreg::LayoutOptions{16, bufreg::Planner::best, -1.0});
+          },
+          invalid, {"budget"});
+  refused("plan_offsets({{0, 2, 8}, {5, 5, 8}})",
+          [] {
+            bufreg::plan_offsets({{0, 2, 8, 1}, {5, 5, 8, 1}});
+          },
+          invalid, {"live buffer 1", "empty"});
   refused("parse_location(\"texture\")", [] { bufreg::parse_location("texture"); }, invalid,
           {"'texture'"});
   refused("CUDABuffer(\"x\", 4, shared).build_allocator({}, {}, {})",

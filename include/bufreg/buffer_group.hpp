@@ -27,6 +27,8 @@ struct BufferUpdate {
   std::optional<bool> persistent;
   std::optional<std::optional<std::string>> aliases;  ///< `std::optional<std::string>{}` un-aliases
   std::optional<Precision> precision;
+  std::optional<std::optional<LiveInterval>>
+      live;  ///< `std::optional<LiveInterval>{}`: whole kernel
 };
 
 /// A component's buffers and their layout: a shared arena, a persistent-local arena and a local
@@ -59,7 +61,8 @@ class BufferGroup {
   /// the parent of another alias if it becomes one: alias chains are not supported.
   void register_buffer(std::string name, std::size_t size, Location location,
                        bool persistent = false, std::optional<std::string> aliases = std::nullopt,
-                       Precision precision = Precision::float32);
+                       Precision precision = Precision::float32,
+                       std::optional<LiveInterval> live = std::nullopt);
 
   /// Applies `update` to `name`: {recognized, changed}. An unknown name is {false, false}.
   std::pair<bool, bool> update_buffer(const std::string& name, const BufferUpdate& update);
@@ -96,10 +99,11 @@ class BufferGroup {
   /// How many times the layout was computed (queries on a valid layout do not compute it).
   std::size_t layout_builds() const { return m_layout_builds; }
 
-  /// A text table, one row per buffer: name, location, persistent, alias target, arena,
-  /// offset, bytes, and whether an alias landed inside its parent; then the arena sizes.
+  /// A text table, one row per buffer: name, location, persistent, alias target, live interval,
+  /// arena, offset, bytes, and whether an alias landed inside its parent; then the planner and
+  /// each arena's peak, LOAD (the most bytes live at once) and their ratio.
   std::string describe() const;
-  /// The same as a JSON object: {"alignment", "arenas": {...}, "buffers": [...]}.
+  /// The same as a JSON object: {"alignment", "planner", "arenas": {...}, "buffers": [...]}.
   std::string to_json() const;
 
  private:

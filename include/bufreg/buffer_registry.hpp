@@ -31,7 +31,8 @@ class BufferRegistry {
   /// BufferGroup::register_buffer on `parent`'s group, created on first use.
   void register_buffer(std::string name, const void* parent, std::size_t size, Location location,
                        bool persistent = false, std::optional<std::string> aliases = std::nullopt,
-                       Precision precision = Precision::float32);
+                       Precision precision = Precision::float32,
+                       std::optional<LiveInterval> live = std::nullopt);
   /// BufferGroup::update_buffer; {false, false} for an unknown parent.
   std::pair<bool, bool> update_buffer(const std::string& name, const void* parent,
                                       const BufferUpdate& update);

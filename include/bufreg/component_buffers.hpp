@@ -32,9 +32,10 @@ class ComponentBuffers {
 
   void register_buffer(std::string name, std::size_t size, Location location,
                        bool persistent = false, std::optional<std::string> aliases = std::nullopt,
-                       Precision precision = Precision::float32) {
+                       Precision precision = Precision::float32,
+                       std::optional<LiveInterval> live = std::nullopt) {
     m_registry->register_buffer(std::move(name), m_owner, size, location, persistent,
-                                std::move(aliases), precision);
+                                std::move(aliases), precision, live);
   }
   Allocator get_allocator(const std::string& name, bool zero = false) const {
     return m_registry->get_allocator(name, m_owner, zero);

@@ -8,7 +8,9 @@
 #include <bufreg/component_buffers.hpp>
 #include <bufreg/cuda_buffer.hpp>
 #include <bufreg/layout.hpp>
+#include <bufreg/live_interval.hpp>
 #include <bufreg/location.hpp>
+#include <bufreg/planner.hpp>
 #include <bufreg/precision.hpp>
-#include <bufreg/version.hpp>
 #include <bufreg/verify.hpp>
+#include <bufreg/version.hpp>

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <bufreg/allocator.hpp>
+#include <bufreg/live_interval.hpp>
 #include <bufreg/location.hpp>
 #include <bufreg/precision.hpp>
 
@@ -22,10 +23,12 @@ namespace bufreg {
 class CUDABuffer {
  public:
   /// Throws std::invalid_argument naming the buffer for an empty name, an empty or self alias,
-  /// an unknown precision or location, or a size whose byte count overflows std::size_t.
+  /// an unknown precision or location, a size whose byte count overflows std::size_t, an empty
+  /// live interval, or a live interval on a persistent buffer (which lives across launches).
   CUDABuffer(std::string name, std::size_t size, Location location, bool persistent = false,
              std::optional<std::string> aliases = std::nullopt,
-             Precision precision = Precision::float32);
+             Precision precision = Precision::float32,
+             std::optional<LiveInterval> live = std::nullopt);
 
   const std::string& name() const { return m_name; }
   std::size_t size() const { return m_size; }  ///< in elements
@@ -34,6 +37,8 @@ class CUDABuffer {
   /// The buffer whose storage this one may reuse, if any.
   const std::optional<std::string>& aliases() const { return m_aliases; }
   Precision precision() const { return m_precision; }
+  /// When the buffer holds data; empty: the whole kernel.
+  const std::optional<LiveInterval>& live() const { return m_live; }
 
   std::size_t bytes() const { return m_size * element_size(m_precision); }
   /// Bytes the buffer occupies when placed in `region`: bytes(), except in the local arena,
@@ -57,6 +62,7 @@ class CUDABuffer {
  private:
   std::string m_name;
   std::optional<std::string> m_aliases;
+  std::optional<LiveInterval> m_live;
   std::size_t m_size;
   Location m_location;
   bool m_persistent;

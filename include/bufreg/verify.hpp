@@ -21,7 +21,8 @@ struct Violation {
 /// code that built it, and lists what is wrong (nothing, when the layout is valid):
 /// - every buffer has exactly one placement, whose slice covers exactly its bytes;
 /// - every slice starts at a multiple of max(alignment, element size);
-/// - buffers not in an alias relation never overlap, and neither do aliases of one parent;
+/// - buffers overlap in memory only when one is an alias inside the other or their live
+///   intervals do not overlap (so aliases of one parent that live together never overlap);
 /// - an alias inside its parent lies within the parent, in the parent's arena, and only where
 ///   the rules allow (a shared parent, or both persistent-local);
 /// - a buffer outside any parent lies in the arena its own settings select;

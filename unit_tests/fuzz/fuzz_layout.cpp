@@ -59,6 +59,12 @@ class Input {
   }
   bufreg::Location location() { return static_cast<bufreg::Location>(byte() % 3); }     // 2: bad
   bufreg::Precision precision() { return static_cast<bufreg::Precision>(byte() % 7); }  // 6: bad
+  std::optional<bufreg::LiveInterval> live() {
+    const std::uint8_t b = byte();
+    if (b < 128) return std::nullopt;
+    const std::size_t first = b & 15;
+    return bufreg::LiveInterval{first, first + byte() % 6};  // empty ones included
+  }
 
  private:
   const std::uint8_t* m_data;
@@ -153,6 +159,7 @@ void run(Input& in) {
         if (fields & 4) update.persistent = in.flag();
         if (fields & 8) update.aliases = in.alias();
         if (fields & 16) update.precision = in.precision();
+        if (fields & 32) update.live = in.live();
         attempt(own, [&] { group.update_buffer(name, update); });
         break;
       }
@@ -166,10 +173,11 @@ void run(Input& in) {
         if (in.flag()) (void)group.to_json();
         break;
       }
-      case 4: {  // a new group, possibly with a bad alignment
+      case 4: {  // a new group, possibly with a bad alignment, either planner
         const std::size_t alignment = in.byte() % 70;
+        const auto planner = static_cast<bufreg::Planner>(in.byte() % 3);  // 2: bad
         try {
-          group = bufreg::BufferGroup(bufreg::LayoutOptions{alignment});
+          group = bufreg::BufferGroup(bufreg::LayoutOptions{alignment, planner, 0.2});
         } catch (const std::invalid_argument&) {
         }
         break;

@@ -1,0 +1,221 @@
+// bufreg::plan_offsets and its companions: bounds, heuristics, the search schedule, checks.
+#include <bufreg/planner.hpp>
+
+#include <bufreg/detail/dsa.hpp>
+
+#include <algorithm>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+#include <tuple>
+
+namespace bufreg {
+namespace {
+
+using detail::dsa::Fit;
+using detail::dsa::Instance;
+
+/// Steps of search work per millisecond of budget: what the search does per millisecond on one
+/// 2020s x86 core (measured on the MiniMalloc instances). Counting work instead of time keeps a
+/// plan a function of its input and budget alone.
+constexpr double work_per_ms = 1000000;
+
+void validate(const std::vector<LiveBuffer>& buffers) {
+  std::size_t total = 0;  // every buffer stacked, with its worst alignment padding
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    const LiveBuffer& b = buffers[i];
+    if (b.lower >= b.upper) {
+      throw std::invalid_argument("bufreg: live buffer " + std::to_string(i) + ": interval [" +
+                                  std::to_string(b.lower) + ", " + std::to_string(b.upper) +
+                                  ") is empty");
+    }
+    if (b.alignment == 0 || (b.alignment & (b.alignment - 1)) != 0) {
+      throw std::invalid_argument("bufreg: live buffer " + std::to_string(i) + ": alignment " +
+                                  std::to_string(b.alignment) + " is not a power of two");
+    }
+    const std::size_t room = std::numeric_limits<std::size_t>::max() - total;
+    if (b.size > room || b.alignment - 1 > room - b.size) {
+      throw std::invalid_argument("bufreg: live buffer " + std::to_string(i) + ": " +
+                                  std::to_string(b.size) + " bytes overflow the plan's byte count");
+    }
+    total += b.size + (b.alignment - 1);
+  }
+}
+
+/// The buffers of positive size (zero-byte buffers need no room: they go at offset 0).
+struct Sized {
+  Instance instance;
+  std::vector<std::size_t> index;  // instance buffer -> input buffer
+};
+
+Sized sized(const std::vector<LiveBuffer>& buffers) {
+  std::vector<LiveBuffer> kept;
+  std::vector<std::size_t> index;
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    if (buffers[i].size > 0) {
+      kept.push_back(buffers[i]);
+      index.push_back(i);
+    }
+  }
+  return {detail::dsa::make_instance(kept), std::move(index)};
+}
+
+Plan finish(const std::vector<LiveBuffer>& buffers, const Sized& s,
+            const std::vector<std::size_t>& offsets, std::string method, std::size_t nodes) {
+  Plan plan;
+  plan.offsets.assign(buffers.size(), 0);
+  for (std::size_t k = 0; k < s.index.size(); ++k) plan.offsets[s.index[k]] = offsets[k];
+  plan.peak = detail::dsa::peak_of(s.instance, offsets);
+  plan.load = load_of(buffers);
+  plan.method = std::move(method);
+  plan.search_nodes = nodes;
+  return plan;
+}
+
+/// The orders of the heuristics: largest first (TFLite), longest-lived first, largest area first
+/// (XLA's heap simulator), earliest first.
+std::vector<std::pair<std::string, std::vector<std::uint32_t>>> orders(const Instance& instance) {
+  const auto& b = instance.buffers;
+  std::vector<std::uint32_t> base(b.size());
+  std::iota(base.begin(), base.end(), 0u);
+  const auto sorted = [&](auto key) {
+    std::vector<std::uint32_t> order = base;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t x, std::uint32_t y) { return key(y) < key(x); });
+    return order;
+  };
+  const auto length = [&](std::size_t i) { return b[i].upper - b[i].lower; };
+  return {
+      {"size", sorted([&](std::size_t i) { return std::make_tuple(b[i].size, length(i)); })},
+      {"lifetime", sorted([&](std::size_t i) { return std::make_tuple(length(i), b[i].size); })},
+      {"area",
+       sorted([&](std::size_t i) { return std::make_tuple(b[i].size * length(i), b[i].size); })},
+      {"start", sorted([&](std::size_t i) {
+         return std::make_tuple(~b[i].lower, b[i].size);  // earliest first
+       })}};
+}
+
+}  // namespace
+
+std::size_t load_of(const std::vector<LiveBuffer>& buffers) {
+  // Sweep the starts in time order, retiring the buffers that ended by then (intervals are
+  // half-open). Sums are 128-bit: any sizes a std::size_t holds add up exactly, and a LOAD that
+  // std::size_t cannot hold comes back as its largest value.
+  __extension__ using Wide = unsigned __int128;
+  std::vector<std::pair<std::size_t, std::size_t>> ends, starts;  // (time, buffer)
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    starts.emplace_back(buffers[i].lower, i);
+    ends.emplace_back(buffers[i].upper, i);
+  }
+  std::sort(starts.begin(), starts.end());
+  std::sort(ends.begin(), ends.end());
+  Wide live = 0, most = 0;
+  std::size_t e = 0;
+  for (const auto& [time, i] : starts) {
+    for (; e < ends.size() && ends[e].first <= time; ++e) live -= buffers[ends[e].second].size;
+    live += buffers[i].size;
+    most = std::max(most, live);
+  }
+  return most > std::numeric_limits<std::size_t>::max() ? std::numeric_limits<std::size_t>::max()
+                                                        : static_cast<std::size_t>(most);
+}
+
+Plan greedy_by_size(const std::vector<LiveBuffer>& buffers) {
+  validate(buffers);
+  const Sized s = sized(buffers);
+  const auto order = orders(s.instance).front().second;
+  return finish(buffers, s, detail::dsa::place_in_order(s.instance, order, Fit::best),
+                "greedy by size", 0);
+}
+
+Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& options) {
+  validate(buffers);
+  const Sized s = sized(buffers);
+  const std::size_t load = load_of(buffers);
+  // The heuristics: every order with both fits; the first best one wins.
+  std::vector<std::size_t> best;
+  std::size_t best_peak = std::numeric_limits<std::size_t>::max();
+  std::string method;
+  for (const auto& [name, order] : orders(s.instance)) {
+    for (const Fit fit : {Fit::best, Fit::first}) {
+      auto offsets = detail::dsa::place_in_order(s.instance, order, fit);
+      const std::size_t peak = detail::dsa::peak_of(s.instance, offsets);
+      if (peak < best_peak) {
+        best = std::move(offsets);
+        best_peak = peak;
+        method = (fit == Fit::best ? "best fit by " : "first fit by ") + name;
+      }
+    }
+  }
+  // The search: half the budget for a plan at LOAD; the rest bisects between the lowest
+  // capacity not yet ruled out and the best peak so far, each probe with an equal share.
+  const auto budget = static_cast<std::size_t>(std::max(0.0, options.budget_ms) * work_per_ms);
+  std::size_t used = 0, nodes = 0;
+  std::size_t low = load;  // no plan has a smaller peak
+  if (best_peak > low && budget > 0) {
+    const auto found = detail::dsa::search(s.instance, low, budget / 2);
+    used += found.work;
+    nodes += found.nodes;
+    if (found.found) {
+      best = found.offsets;
+      best_peak = detail::dsa::peak_of(s.instance, best);
+      method = "search";
+    }
+    ++low;  // found (then best_peak == load) or not: LOAD itself needs no second look
+  }
+  for (int probes_left = 8; best_peak > low && used < budget && probes_left > 0; --probes_left) {
+    const std::size_t capacity = low + (best_peak - low) / 2;
+    const auto found = detail::dsa::search(s.instance, capacity,
+                                           (budget - used) / static_cast<std::size_t>(probes_left));
+    used += found.work;
+    nodes += found.nodes;
+    if (found.found) {
+      best = found.offsets;
+      best_peak = detail::dsa::peak_of(s.instance, best);
+      method = "search";
+    } else {
+      low = capacity + 1;  // ruled out, or too hard within its share: look higher
+    }
+  }
+  return finish(buffers, s, best, method, nodes);
+}
+
+std::vector<std::string> check_plan(const std::vector<LiveBuffer>& buffers,
+                                    const std::vector<std::size_t>& offsets) {
+  std::vector<std::string> problems;
+  if (offsets.size() != buffers.size()) {
+    problems.push_back(std::to_string(buffers.size()) + " buffers but " +
+                       std::to_string(offsets.size()) + " offsets");
+    return problems;
+  }
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    if (buffers[i].alignment == 0 || offsets[i] % buffers[i].alignment != 0) {
+      problems.push_back("buffer " + std::to_string(i) + ": offset " + std::to_string(offsets[i]) +
+                         " is not aligned to " + std::to_string(buffers[i].alignment));
+    }
+  }
+  // Pairs live at the same time must not share bytes: sweep over time, compare the live ones.
+  std::vector<std::size_t> order(buffers.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return buffers[a].lower < buffers[b].lower; });
+  std::vector<std::size_t> live;
+  for (const std::size_t i : order) {
+    live.erase(std::remove_if(live.begin(), live.end(),
+                              [&](std::size_t j) { return buffers[j].upper <= buffers[i].lower; }),
+               live.end());
+    for (const std::size_t j : live) {
+      const bool apart = buffers[i].size == 0 || buffers[j].size == 0 ||
+                         offsets[i] + buffers[i].size <= offsets[j] ||
+                         offsets[j] + buffers[j].size <= offsets[i];
+      if (!apart && problems.size() < 100) {
+        problems.push_back("buffers " + std::to_string(j) + " and " + std::to_string(i) +
+                           " are live together and share memory");
+      }
+    }
+    live.push_back(i);
+  }
+  return problems;
+}
+
+}  // namespace bufreg

@@ -1,0 +1,161 @@
+// bufreg::plan_offsets on random instances: always valid, never worse than greedy by size,
+// LOAD wherever the instance is trivially packable, deterministic; and its inputs checked.
+#include <bufreg/planner.hpp>
+
+#include <gtest/gtest.h>
+
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+#include "expect_error.hpp"
+
+namespace {
+
+using bufreg::LiveBuffer;
+using bufreg::test::throws_with;
+
+std::vector<LiveBuffer> random_instance(std::mt19937& random, std::size_t n, std::size_t span) {
+  std::vector<LiveBuffer> buffers;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t lower = random() % span;
+    const std::size_t upper = lower + 1 + random() % (span / 4 + 1);
+    buffers.push_back({lower, upper, 1 + random() % 200, std::size_t{1} << (random() % 4)});
+  }
+  return buffers;
+}
+
+std::string first_problem(const std::vector<LiveBuffer>& buffers,
+                          const std::vector<std::size_t>& offsets) {
+  const auto problems = bufreg::check_plan(buffers, offsets);
+  return problems.empty() ? "" : problems.front();
+}
+
+TEST(Planner, RandomPlansAreValidAndNeverWorseThanGreedy) {
+  const unsigned seed = std::random_device{}();
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  std::mt19937 random(seed);
+  for (int trial = 0; trial < 300; ++trial) {
+    const auto buffers = random_instance(random, 1 + random() % 60, 40);
+    const auto greedy = bufreg::greedy_by_size(buffers);
+    const auto plan = bufreg::plan_offsets(buffers, bufreg::PlanOptions{2});
+    ASSERT_EQ(first_problem(buffers, greedy.offsets), "") << "trial " << trial;
+    ASSERT_EQ(first_problem(buffers, plan.offsets), "") << "trial " << trial;
+    EXPECT_LE(plan.peak, greedy.peak) << "trial " << trial;
+    EXPECT_GE(plan.peak, plan.load) << "trial " << trial;
+    EXPECT_EQ(plan.load, bufreg::load_of(buffers));
+  }
+}
+
+TEST(Planner, SameInputSamePlan) {
+  std::mt19937 random(7);
+  const auto buffers = random_instance(random, 80, 30);
+  const auto first = bufreg::plan_offsets(buffers, bufreg::PlanOptions{5});
+  const auto second = bufreg::plan_offsets(buffers, bufreg::PlanOptions{5});
+  EXPECT_EQ(first.offsets, second.offsets);
+  EXPECT_EQ(first.method, second.method);
+  EXPECT_EQ(first.search_nodes, second.search_nodes);
+}
+
+TEST(Planner, ReachesLoadWhenBuffersNeverMeet) {
+  std::vector<LiveBuffer> buffers;
+  for (std::size_t t = 0; t < 20; ++t) buffers.push_back({t, t + 1, 10 + 37 * (t % 5), 1});
+  const auto plan = bufreg::plan_offsets(buffers);
+  EXPECT_EQ(plan.peak, plan.load);
+  EXPECT_EQ(plan.load, 10u + 37u * 4u);
+}
+
+TEST(Planner, ReachesLoadOnAPackableStaircase) {
+  // Pairs that hand over at every step: LOAD is always reachable, but greedy by size is not
+  // always there.
+  std::mt19937 random(11);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<LiveBuffer> buffers;
+    std::size_t top = 0;
+    // Each column is a stack of buffers over one interval, consecutive columns one step apart:
+    // columns never meet, so LOAD is the tallest column and stacking reaches it.
+    for (std::size_t column = 0; column < 6; ++column) {
+      std::size_t height = 0;
+      const std::size_t count = 1 + random() % 4;
+      for (std::size_t k = 0; k < count; ++k) {
+        const std::size_t size = 1 + random() % 50;
+        buffers.push_back({column * 2, column * 2 + 2, size, 1});
+        height += size;
+      }
+      top = std::max(top, height);
+    }
+    const auto plan = bufreg::plan_offsets(buffers);
+    ASSERT_EQ(first_problem(buffers, plan.offsets), "");
+    EXPECT_EQ(plan.load, top);
+    EXPECT_EQ(plan.peak, top) << "trial " << trial;
+  }
+}
+
+TEST(Planner, ReachesLoadOnASmallTightInstance) {
+  // LOAD 9 at t = 1; reachable with the long thin buffer at the bottom and the short ones tucked
+  // beside the long ones that never meet them.
+  const std::vector<LiveBuffer> buffers = {
+      {0, 2, 4, 1}, {1, 3, 4, 1}, {0, 1, 3, 1}, {2, 3, 3, 1}, {0, 3, 1, 1}};
+  const auto plan = bufreg::plan_offsets(buffers);
+  EXPECT_EQ(first_problem(buffers, plan.offsets), "");
+  EXPECT_EQ(plan.peak, plan.load);
+}
+
+TEST(Planner, HonoursAlignment) {
+  const std::vector<LiveBuffer> buffers = {{0, 2, 3, 1}, {0, 2, 8, 16}, {1, 3, 5, 64}};
+  const auto plan = bufreg::plan_offsets(buffers);
+  EXPECT_EQ(plan.offsets[1] % 16, 0u);
+  EXPECT_EQ(plan.offsets[2] % 64, 0u);
+  EXPECT_EQ(first_problem(buffers, plan.offsets), "");
+}
+
+TEST(Planner, ZeroSizedBuffersNeedNoRoom) {
+  const std::vector<LiveBuffer> buffers = {{0, 5, 0, 1}, {0, 5, 8, 1}};
+  const auto plan = bufreg::plan_offsets(buffers);
+  EXPECT_EQ(plan.peak, 8u);
+  EXPECT_EQ(plan.load, 8u);
+}
+
+TEST(Planner, EmptyInstance) {
+  const auto plan = bufreg::plan_offsets({});
+  EXPECT_EQ(plan.peak, 0u);
+  EXPECT_EQ(plan.load, 0u);
+  EXPECT_TRUE(plan.offsets.empty());
+}
+
+TEST(Planner, RefusesEmptyIntervalsAndBadAlignment) {
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [] {
+        bufreg::plan_offsets({{0, 2, 4, 1}, {3, 3, 4, 1}});
+      },
+      {"live buffer 1", "[3, 3) is empty"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [] {
+        bufreg::plan_offsets({{0, 2, 4, 12}});
+      },
+      {"live buffer 0", "alignment 12"}));
+}
+
+TEST(Planner, RefusesSizesThatOverflowAndLoadSaturates) {
+  const std::size_t most = std::numeric_limits<std::size_t>::max();
+  const std::vector<LiveBuffer> huge = {{0, 2, most / 2, 1}, {1, 3, most / 2 + 10, 1}};
+  EXPECT_TRUE(throws_with<std::invalid_argument>([&] { bufreg::plan_offsets(huge); },
+                                                 {"live buffer 1", "overflow"}));
+  EXPECT_EQ(bufreg::load_of(huge), most);
+  EXPECT_EQ(bufreg::load_of({{0, 2, most / 2, 1}, {2, 3, most / 2 + 10, 1}}), most / 2 + 10);
+}
+
+TEST(CheckPlan, CatchesOverlapsAndMisalignment) {
+  const std::vector<LiveBuffer> buffers = {{0, 4, 8, 1}, {2, 6, 8, 8}, {4, 8, 8, 1}};
+  EXPECT_TRUE(bufreg::check_plan(buffers, {0, 8, 0}).empty());  // 0 and 2 never meet
+  const auto overlap = bufreg::check_plan(buffers, {0, 0, 8});
+  ASSERT_FALSE(overlap.empty());
+  EXPECT_EQ(overlap.front(), "buffers 0 and 1 are live together and share memory");
+  const auto misaligned = bufreg::check_plan(buffers, {0, 12, 24});
+  ASSERT_FALSE(misaligned.empty());
+  EXPECT_EQ(misaligned.front(), "buffer 1: offset 12 is not aligned to 8");
+  EXPECT_EQ(bufreg::check_plan(buffers, {0}).front(), "3 buffers but 1 offsets");
+}
+
+}  // namespace
