@@ -2,6 +2,8 @@
 //   --bufreg_systems=N    systems per ODE batch (default 512 on host backends, 65536 on GPUs)
 //   --bufreg_out_dir=DIR  where the summary JSON and the SVG of the ODE kernel's shared arena go
 //                         (default: the current directory)
+//   --bufreg_plan_budget_ms=N  the planner's budget on the MiniMalloc instances (default 5000)
+//   --bufreg_dsa_dir=DIR  where those instances are (default: the repository's copy)
 // It prints the ODE kernel's layout, runs the benchmarks, then prints a summary with the ratios
 // of medians measured side by side in this run. Exits non-zero if any result fails its check.
 #include <benchmark/benchmark.h>
@@ -18,6 +20,7 @@
 #include "arena_svg.hpp"
 #include "layout_benchmarks.hpp"
 #include "ode/register_ode_benchmarks.hpp"
+#include "planner_benchmarks.hpp"
 #include "summary.hpp"
 
 namespace {
@@ -25,6 +28,8 @@ namespace {
 struct Options {
   ode::Settings settings;
   std::string out_dir = ".";
+  double plan_budget_ms = 5000;
+  std::string dsa_dir = BUFREG_DSA_DIR;
 };
 
 /// Takes bufreg's own flags out of argv, leaving Google Benchmark's.
@@ -41,6 +46,10 @@ Options parse(int& argc, char** argv) {
       options.settings.systems = std::atoi(arg.c_str() + 17);
     } else if (arg.rfind("--bufreg_out_dir=", 0) == 0) {
       options.out_dir = arg.substr(17);
+    } else if (arg.rfind("--bufreg_plan_budget_ms=", 0) == 0) {
+      options.plan_budget_ms = std::atof(arg.c_str() + 24);
+    } else if (arg.rfind("--bufreg_dsa_dir=", 0) == 0) {
+      options.dsa_dir = arg.substr(17);
     } else {
       argv[kept++] = argv[i];
     }
@@ -81,15 +90,21 @@ int main(int argc, char** argv) {
                           rows, arena_bytes));
 
     perf::register_layout_benchmarks();
+    perf::register_planner_benchmarks(options.dsa_dir, options.plan_budget_ms);
     ode::register_ode_benchmarks(options.settings);
     perf::SummaryReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::ClearRegisteredBenchmarks();  // frees the batches' Views before Kokkos finalizes
 
     const perf::Summary summary(reporter.results());
+    const auto lifetimes = perf::ode_lifetime_layouts(40);
     std::printf("\n%s", summary.table(ExecSpace::name(), options.settings.systems).c_str());
+    std::printf(
+        "\nThe ODE kernel's buffers for 40 states, all in shared memory: bytes per thread "
+        "(Planner::best for live intervals)\n%s",
+        lifetimes.text.c_str());
     write(options.out_dir + "/bufreg_perf_summary.json",
-          summary.json(ExecSpace::name(), options.settings.systems));
+          summary.json(ExecSpace::name(), options.settings.systems, lifetimes.json));
     status = reporter.errors() > 0 ? 1 : 0;
     if (status) std::printf("\n%d benchmark(s) failed their checks\n", reporter.errors());
   }

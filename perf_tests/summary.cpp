@@ -46,8 +46,12 @@ void SummaryReporter::ReportRuns(const std::vector<Run>& runs) {
 
 Summary::Summary(const std::map<std::string, Result>& results) {
   for (const auto& [name, result] : results) {
-    m_medians = m_medians && (result.median || !result.error.empty());
     int n = 0;
+    if (name.rfind("plan/", 0) == 0) {  // deterministic: run once
+      m_plans.push_back({name.substr(5), result});
+      continue;
+    }
+    m_medians = m_medians && (result.median || !result.error.empty());
     if (std::sscanf(name.c_str(), "layout/register_and_build/%d", &n) == 1) {
       m_layout.push_back({n, result.seconds});
       continue;
@@ -85,6 +89,22 @@ std::string Summary::table(const std::string& backend, int systems) const {
   if (t10k > 0 && t100k > 0) {
     text += format("time(100k) / time(10k) = %.2f (linear scaling: 10)\n", t100k / t10k);
   }
+  text +=
+      "\nPlanner on the MiniMalloc challenging instances (bytes; ratio = planner / LOAD; one run "
+      "each: plans are deterministic)\n";
+  text += format("%-26s %5s %9s %12s %13s %7s %9s\n", "instance", "n", "LOAD", "greedy_peak",
+                 "planner_peak", "ratio", "ms");
+  for (const PlanRow& row : m_plans) {
+    if (!row.result.error.empty()) {
+      text += format("%-26s FAILED: %s\n", row.instance.c_str(), row.result.error.c_str());
+      continue;
+    }
+    const double load = counter(row.result, "load");
+    const double peak = counter(row.result, "peak");
+    text += format("%-26s %5.0f %9.0f %12.0f %13.0f %7.4f %9.1f\n", row.instance.c_str(),
+                   counter(row.result, "n"), load, counter(row.result, "greedy_peak"), peak,
+                   load > 0 ? peak / load : 1.0, row.result.seconds * 1e3);
+  }
   text += format(
       "\nODE batch integrator on %s: %d systems, one per thread, t = 0..1 in 2 "
       "launches\n",
@@ -112,8 +132,10 @@ std::string Summary::table(const std::string& backend, int systems) const {
   return text + "\n";
 }
 
-std::string Summary::json(const std::string& backend, int systems) const {
+std::string Summary::json(const std::string& backend, int systems,
+                          const std::string& extra_ode_layouts) const {
   std::ostringstream out;
+  out.precision(15);  // byte counts and rates exactly, not in 6 digits
   out << "{\"backend\": \"" << backend << "\", \"systems\": " << systems << ", \"statistic\": \""
       << (m_medians ? "median" : "single run") << "\", \"layout\": [";
   for (std::size_t i = 0; i < m_layout.size(); ++i) {
@@ -121,7 +143,16 @@ std::string Summary::json(const std::string& backend, int systems) const {
         << ", \"seconds\": " << m_layout[i].seconds
         << ", \"ns_per_buffer\": " << m_layout[i].seconds / m_layout[i].n * 1e9 << "}";
   }
-  out << "], \"ode\": [";
+  out << "], \"plans\": [";
+  for (std::size_t i = 0; i < m_plans.size(); ++i) {
+    const Result& r = m_plans[i].result;
+    out << (i ? ", " : "") << "{\"instance\": \"" << m_plans[i].instance
+        << "\", \"ok\": " << (r.error.empty() ? "true" : "false") << ", \"n\": " << counter(r, "n")
+        << ", \"load\": " << counter(r, "load")
+        << ", \"greedy_peak\": " << counter(r, "greedy_peak")
+        << ", \"peak\": " << counter(r, "peak") << ", \"seconds\": " << r.seconds << "}";
+  }
+  out << "], \"ode_lifetime_layouts\": " << extra_ode_layouts << ", \"ode\": [";
   for (std::size_t i = 0; i < m_ode.size(); ++i) {
     const OdeRow& row = m_ode[i];
     out << (i ? ", " : "") << "{\"system\": \"" << row.system << "\", \"n\": " << row.n

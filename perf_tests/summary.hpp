@@ -34,7 +34,9 @@ class Summary {
  public:
   explicit Summary(const std::map<std::string, Result>& results);
   std::string table(const std::string& backend, int systems) const;
-  std::string json(const std::string& backend, int systems) const;
+  /// `extra_ode_layouts`: a JSON value stored under "ode_lifetime_layouts".
+  std::string json(const std::string& backend, int systems,
+                   const std::string& extra_ode_layouts) const;
 
  private:
   struct LayoutRow {
@@ -47,7 +49,12 @@ class Summary {
     Result result;
     double vs_hand;  // median time over the hand-written kernel's; 0 when there is none
   };
+  struct PlanRow {
+    std::string instance;
+    Result result;
+  };
   std::vector<LayoutRow> m_layout;
+  std::vector<PlanRow> m_plans;
   std::vector<OdeRow> m_ode;
   bool m_medians = true;
 };

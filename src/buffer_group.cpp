@@ -72,8 +72,9 @@ std::size_t BufferGroup::find_or_throw(const std::string& name) const {
 bool BufferGroup::contains(const std::string& name) const { return find(name) != npos; }
 
 std::size_t BufferGroup::check_registration(const CUDABuffer& buffer, std::size_t slot) const {
-  if (!buffer.aliases()) return npos;
-  const std::string& target = *buffer.aliases();
+  const std::optional<std::string> aliased = buffer.aliases();
+  if (!aliased) return npos;
+  const std::string& target = *aliased;
   const std::size_t parent = find(target);
   if (parent == npos) {
     throw std::invalid_argument(detail::buffer_message(
@@ -87,9 +88,9 @@ std::size_t BufferGroup::check_registration(const CUDABuffer& buffer, std::size_
                            detail::quoted(m_entries[m_items[parent].parent].name()) +
                            ": alias chains are not supported"));
   }
-  if (slot != npos && m_alias_count[slot] > 0) {
+  if (slot != npos && m_items[slot].aliased_by > 0) {
     throw std::invalid_argument(detail::buffer_message(
-        buffer.name(), "is aliased by " + std::to_string(m_alias_count[slot]) +
+        buffer.name(), "is aliased by " + std::to_string(m_items[slot].aliased_by) +
                            " buffer(s), so it cannot alias " + detail::quoted(target) +
                            ": alias chains are not supported"));
   }
@@ -115,7 +116,7 @@ std::size_t BufferGroup::checked_byte_bound(const CUDABuffer& buffer, std::size_
 
 void BufferGroup::store(CUDABuffer buffer, std::size_t slot, std::size_t parent,
                         std::size_t byte_bound, std::size_t hash) {
-  const detail::LayoutItem item = detail::LayoutItem::of(buffer, parent);
+  detail::LayoutItem item = detail::LayoutItem::of(buffer, parent);
   if (slot == npos) {
     if (m_entries.size() >= detail::NameIndex::max_entries) {
       throw std::length_error(detail::buffer_message(buffer.name(), "the group is full"));
@@ -123,18 +124,17 @@ void BufferGroup::store(CUDABuffer buffer, std::size_t slot, std::size_t parent,
     // Make room first: once the index knows the entry, nothing below can throw.
     room_for_one_more(m_entries);
     room_for_one_more(m_items);
-    room_for_one_more(m_alias_count);
     slot = m_entries.size();
     m_index.insert(hash, slot);
     m_entries.push_back(std::move(buffer));
     m_items.push_back(item);
-    m_alias_count.push_back(0);
   } else {
-    if (m_items[slot].parent != npos) --m_alias_count[m_items[slot].parent];
+    if (m_items[slot].parent != npos) --m_items[m_items[slot].parent].aliased_by;
+    item.aliased_by = m_items[slot].aliased_by;
     m_entries[slot] = std::move(buffer);
     m_items[slot] = item;
   }
-  if (parent != npos) ++m_alias_count[parent];
+  if (parent != npos) ++m_items[parent].aliased_by;
   m_byte_bound = byte_bound;
   invalidate_layouts();
 }

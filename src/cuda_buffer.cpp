@@ -22,8 +22,8 @@ CUDABuffer::CUDABuffer(std::string name, std::size_t size, Location location, bo
                        std::optional<std::string> aliases, Precision precision,
                        std::optional<LiveInterval> live)
     : m_name(std::move(name)),
-      m_aliases(std::move(aliases)),
-      m_live(live),
+      m_aliases(aliases ? std::move(*aliases) : std::string()),
+      m_live(live.value_or(LiveInterval{0, 0})),
       m_size(size),
       m_location(location),
       m_persistent(persistent),
@@ -38,19 +38,19 @@ CUDABuffer::CUDABuffer(std::string name, std::size_t size, Location location, bo
     throw std::invalid_argument(detail::buffer_message(
         m_name, "location " + std::to_string(static_cast<int>(location)) + " is not a Location"));
   }
-  if (m_aliases && m_aliases->empty()) {
+  if (aliases && m_aliases.empty()) {
     throw std::invalid_argument(
         detail::buffer_message(m_name, "the name of the aliased buffer must not be empty"));
   }
-  if (m_aliases && *m_aliases == m_name) {
+  if (!m_aliases.empty() && m_aliases == m_name) {
     throw std::invalid_argument(detail::buffer_message(m_name, "a buffer cannot alias itself"));
   }
-  if (m_live && m_live->first >= m_live->last) {
+  if (live && live->first >= live->last) {
     throw std::invalid_argument(
-        detail::buffer_message(m_name, "live interval [" + std::to_string(m_live->first) + ", " +
-                                           std::to_string(m_live->last) + ") is empty"));
+        detail::buffer_message(m_name, "live interval [" + std::to_string(live->first) + ", " +
+                                           std::to_string(live->last) + ") is empty"));
   }
-  if (m_live && persistent && location == Location::local) {
+  if (live && persistent && location == Location::local) {
     throw std::invalid_argument(detail::buffer_message(
         m_name, "is persistent, so it lives across launches and cannot have a live interval"));
   }

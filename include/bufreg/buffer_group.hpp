@@ -126,8 +126,7 @@ class BufferGroup {
 
   LayoutOptions m_options;
   std::vector<CUDABuffer> m_entries;
-  std::vector<detail::LayoutItem> m_items;   // entry -> what the layout reads, its parent too
-  std::vector<std::uint32_t> m_alias_count;  // entry -> how many entries alias it
+  std::vector<detail::LayoutItem> m_items;  // entry -> what the layout reads, alias links too
   detail::NameIndex m_index;                 // name -> entry
   std::size_t m_byte_bound = 0;              // sum of every entry's bytes plus alignment padding
 

@@ -35,10 +35,14 @@ class CUDABuffer {
   Location location() const { return m_location; }
   bool persistent() const { return m_persistent; }
   /// The buffer whose storage this one may reuse, if any.
-  const std::optional<std::string>& aliases() const { return m_aliases; }
+  std::optional<std::string> aliases() const {
+    return m_aliases.empty() ? std::nullopt : std::optional<std::string>(m_aliases);
+  }
   Precision precision() const { return m_precision; }
   /// When the buffer holds data; empty: the whole kernel.
-  const std::optional<LiveInterval>& live() const { return m_live; }
+  std::optional<LiveInterval> live() const {
+    return m_live.last == 0 ? std::nullopt : std::optional<LiveInterval>(m_live);
+  }
 
   std::size_t bytes() const { return m_size * element_size(m_precision); }
   /// Bytes the buffer occupies when placed in `region`: bytes(), except in the local arena,
@@ -60,9 +64,11 @@ class CUDABuffer {
   friend bool operator!=(const CUDABuffer& a, const CUDABuffer& b) { return !(a == b); }
 
  private:
+  // Compact (groups of 100,000 buffers stay fast): no alias is an empty name (alias names must
+  // not be empty), no live interval is {0, 0} (real ones end after they start).
   std::string m_name;
-  std::optional<std::string> m_aliases;
-  std::optional<LiveInterval> m_live;
+  std::string m_aliases;
+  LiveInterval m_live;
   std::size_t m_size;
   Location m_location;
   bool m_persistent;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include <bufreg/cuda_buffer.hpp>
@@ -21,10 +22,11 @@ struct LayoutItem {
   std::size_t size;    ///< elements
   std::size_t parent;  ///< index of the entry it aliases, or no_parent
   Precision precision;
-  Region home;  ///< the arena its own settings select
+  Region home;                   ///< the arena its own settings select
+  std::uint32_t aliased_by = 0;  ///< how many entries alias this one (kept by BufferGroup)
 
   static LayoutItem of(const CUDABuffer& buffer, std::size_t parent) {
-    return {buffer.size(), parent, buffer.precision(), buffer.home_region()};
+    return {buffer.size(), parent, buffer.precision(), buffer.home_region(), 0};
   }
   /// As CUDABuffer::bytes_in.
   std::size_t bytes_in(Region region) const {

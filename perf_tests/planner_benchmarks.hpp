@@ -1,0 +1,23 @@
+#pragma once
+// Benchmarks of the planner on the MiniMalloc instances, and the ODE kernel's arenas planned
+// from live intervals.
+
+#include <string>
+#include <vector>
+
+namespace perf {
+
+/// Registers "plan/<instance>" for every CSV file in `directory`: one plan_offsets call per
+/// iteration with `budget_ms`, its figures as counters (n, load, greedy_peak, peak).
+void register_planner_benchmarks(const std::string& directory, double budget_ms);
+
+/// Shared bytes per thread of the demo integrator's buffers for `n` states: without aliasing,
+/// with the step's manual alias, and planned from per-phase live intervals, for the step alone
+/// and for the loop and the step in one group. A text table and the same as JSON.
+struct LifetimeTable {
+  std::string text;
+  std::string json;
+};
+LifetimeTable ode_lifetime_layouts(std::size_t n);
+
+}  // namespace perf
