@@ -12,10 +12,18 @@ namespace {
 
 constexpr Region regions[] = {Region::shared, Region::persistent, Region::local};
 
+/// "[first, last)", or "[first, last]" for JSON.
+std::string interval_text(const LiveInterval& live, char close) {
+  std::string text = "[";
+  text += std::to_string(live.first);
+  text += ", ";
+  text += std::to_string(live.last);
+  text += close;
+  return text;
+}
+
 std::string live_text(const CUDABuffer& buffer) {
-  if (!buffer.live()) return "-";
-  return "[" + std::to_string(buffer.live()->first) + ", " + std::to_string(buffer.live()->last) +
-         ")";
+  return buffer.live() ? interval_text(*buffer.live(), ')') : "-";
 }
 
 std::string ratio_text(std::size_t peak, std::size_t load) {
@@ -125,9 +133,7 @@ std::string BufferGroup::to_json() const {
             ", \"persistent\": " + (buffer.persistent() ? "true" : "false") +
             ", \"aliases\": " + (buffer.aliases() ? json_string(*buffer.aliases()) : "null") +
             ", \"live\": " +
-            (buffer.live() ? "[" + std::to_string(buffer.live()->first) + ", " +
-                                 std::to_string(buffer.live()->last) + "]"
-                           : "null") +
+            (buffer.live() ? interval_text(*buffer.live(), ']') : "null") +
             ", \"region\": " + json_string(std::string(to_string(placement.region))) +
             ", \"offset\": " + std::to_string(placement.slice.start) +
             ", \"bytes\": " + std::to_string(placement.slice.size()) +
