@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "arena_svg.hpp"
+#include "dsa_dir.hpp"
 #include "layout_benchmarks.hpp"
 #include "ode/register_ode_benchmarks.hpp"
 #include "planner_benchmarks.hpp"
@@ -29,7 +30,7 @@ struct Options {
   ode::Settings settings;
   std::string out_dir = ".";
   double plan_budget_ms = 5000;
-  std::string dsa_dir = BUFREG_DSA_DIR;
+  std::string dsa_dir = ::dsa_dir;
 };
 
 /// Takes bufreg's own flags out of argv, leaving Google Benchmark's.

@@ -10,6 +10,7 @@
 
 #include "error_table.hpp"
 #include "group_snapshot.hpp"
+#include "readme_path.hpp"
 
 namespace {
 
@@ -168,7 +169,7 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
                    },
                    invalid, {"'state'", "'texture'"});
 
-  table.expect_in_readme(BUFREG_SOURCE_DIR "/README.md", "layout engine");
+  table.expect_in_readme(readme_path, "layout engine");
 }
 
 }  // namespace

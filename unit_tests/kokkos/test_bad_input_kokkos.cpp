@@ -6,6 +6,7 @@
 #include <bufreg/kokkos.hpp>
 
 #include "../error_table.hpp"
+#include "readme_path.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -71,7 +72,7 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
   table.add("launch with another league or team size than kernel_arenas()  // debug builds",
             "aborts", bufreg_test::abort_other_policy);
 
-  table.expect_in_readme(BUFREG_SOURCE_DIR "/README.md", "kokkos layer");
+  table.expect_in_readme(readme_path, "kokkos layer");
 }
 
 }  // namespace
