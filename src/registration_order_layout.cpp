@@ -1,5 +1,7 @@
 #include <bufreg/detail/registration_order_layout.hpp>
 
+#include <memory>
+
 namespace bufreg::detail {
 namespace {
 
@@ -15,32 +17,35 @@ bool may_share_storage(const LayoutItem& alias, const LayoutItem& parent) {
 }  // namespace
 
 Layout registration_order_layout(const std::vector<LayoutItem>& items, std::size_t alignment) {
-  Layout layout{std::vector<Placement>(items.size()), {0, 0, 0}};
-  auto append = [&](std::size_t i, Region region) {
+  const std::size_t n = items.size();
+  Layout layout{{}, {0, 0, 0}};
+  layout.placements.reserve(n);
+  // Where the next alias of each parent may start, as an absolute offset in the parent's arena
+  // (first come, first served); only parents' entries are ever read or written.
+  std::unique_ptr<std::size_t[]> cursor(new std::size_t[n]);
+  const auto place = [&](std::size_t i, Region region) {
     std::size_t& end = layout.arena_sizes[index_of(region)];
     const std::size_t start = round_up(end, slice_alignment(items[i].precision, alignment));
     end = start + items[i].bytes_in(region);
-    layout.placements[i] = Placement{region, false, Slice{start, end}};
+    return Placement{region, false, Slice{start, end}};
   };
   // The arenas are independent, so one pass in registration order places every non-aliased
   // buffer as arena-by-arena passes would; aliases follow, once every arena's end is known.
   std::vector<std::size_t> aliases;
-  for (std::size_t i = 0; i < items.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     if (items[i].parent != LayoutItem::no_parent) {
       aliases.push_back(i);
+      layout.placements.push_back(Placement{});  // decided below
     } else {
-      append(i, items[i].home);
+      layout.placements.push_back(place(i, items[i].home));
+      if (items[i].aliased_by > 0) cursor[i] = layout.placements.back().slice.start;
     }
   }
-  // Where the next alias of each parent may start, as an absolute offset in the parent's arena:
-  // first come, first served. Zero stands for the parent's own start (which may be zero too).
-  std::vector<std::size_t> cursor(items.size(), 0);
   for (const std::size_t i : aliases) {
     const std::size_t p = items[i].parent;
     const Placement& parent = layout.placements[p];
     if (may_share_storage(items[i], items[p])) {
-      const std::size_t from = std::max(cursor[p], parent.slice.start);
-      const std::size_t start = round_up(from, slice_alignment(items[i].precision, alignment));
+      const std::size_t start = round_up(cursor[p], slice_alignment(items[i].precision, alignment));
       const std::size_t bytes = items[i].bytes_in(parent.region);
       if (start <= parent.slice.stop && bytes <= parent.slice.stop - start) {
         cursor[p] = start + bytes;
@@ -48,7 +53,7 @@ Layout registration_order_layout(const std::vector<LayoutItem>& items, std::size
         continue;
       }
     }
-    append(i, items[i].home);
+    layout.placements[i] = place(i, items[i].home);
   }
   return layout;
 }
