@@ -151,9 +151,8 @@ Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& opt
   // capacity not yet ruled out and the best peak so far, each probe with an equal share.
   const auto budget = static_cast<std::size_t>(std::max(0.0, options.budget_ms) * work_per_ms);
   std::size_t used = 0, nodes = 0;
-  std::size_t low = load;  // no plan has a smaller peak
-  if (best_peak > low && budget > 0) {
-    const auto found = detail::dsa::search(s.instance, low, budget / 2);
+  const auto probe = [&](std::size_t capacity, std::size_t share) {
+    const auto found = detail::dsa::search(s.instance, capacity, share);
     used += found.work;
     nodes += found.nodes;
     if (found.found) {
@@ -161,19 +160,17 @@ Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& opt
       best_peak = detail::dsa::peak_of(s.instance, best);
       method = "search";
     }
+    return found.found;
+  };
+  std::size_t low = load;  // no plan has a smaller peak
+  if (best_peak > low && budget > 0) {
+    probe(low, budget / 2);
     ++low;  // found (then best_peak == load) or not: LOAD itself needs no second look
   }
-  for (int probes_left = 8; best_peak > low && used < budget && probes_left > 0; --probes_left) {
+  for (std::size_t probes_left = 8; best_peak > low && used < budget && probes_left > 0;
+       --probes_left) {
     const std::size_t capacity = low + (best_peak - low) / 2;
-    const auto found = detail::dsa::search(s.instance, capacity,
-                                           (budget - used) / static_cast<std::size_t>(probes_left));
-    used += found.work;
-    nodes += found.nodes;
-    if (found.found) {
-      best = found.offsets;
-      best_peak = detail::dsa::peak_of(s.instance, best);
-      method = "search";
-    } else {
+    if (!probe(capacity, (budget - used) / probes_left)) {
       low = capacity + 1;  // ruled out, or too hard within its share: look higher
     }
   }

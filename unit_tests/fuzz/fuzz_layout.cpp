@@ -138,7 +138,8 @@ void run(Input& in) {
     };
   };
   for (int step = 0; step < 64 && !in.done(); ++step) {
-    switch (in.byte() % 12) {
+    const int operation = in.byte() % 12;
+    switch (operation) {
       case 0: {  // register in the group
         const std::string name = in.name();
         const std::size_t size = in.size();
@@ -195,20 +196,19 @@ void run(Input& in) {
         });
         break;
       }
-      case 6: {
+      case 6:
+      case 7: {  // roll a child up, or ask for its allocators
         const void* parent = component(in);
         const void* child = component(in);
         std::optional<std::string> name;
         if (in.flag()) name = in.name();
-        attempt(in_registry(parent), [&] { registry.register_child(parent, child, name); });
-        break;
-      }
-      case 7: {
-        const void* parent = component(in);
-        const void* child = component(in);
-        std::optional<std::string> name;
-        if (in.flag()) name = in.name();
-        attempt(in_registry(parent), [&] { registry.get_child_allocators(parent, child, name); });
+        attempt(in_registry(parent), [&] {
+          if (operation == 6) {
+            registry.register_child(parent, child, name);
+          } else {
+            registry.get_child_allocators(parent, child, name);
+          }
+        });
         break;
       }
       case 8:
