@@ -40,13 +40,6 @@ std::uint32_t intern_name(std::string_view name) {
   return id;
 }
 
-std::optional<std::uint32_t> find_name(std::string_view name) {
-  NameTable& t = table();
-  std::shared_lock lock(t.mutex);
-  if (auto found = t.ids.find(name); found != t.ids.end()) return found->second;
-  return std::nullopt;
-}
-
 std::vector<std::string> interned_names() {
   NameTable& t = table();
   std::shared_lock lock(t.mutex);

@@ -72,6 +72,26 @@ class Input {
   std::size_t m_position = 0;
 };
 
+/// The arguments of one register_buffer call, decoded from the input.
+struct Registration {
+  std::string name;
+  std::size_t size;
+  bufreg::Location location;
+  bool persistent;
+  std::optional<std::string> alias;
+  bufreg::Precision precision;
+  std::optional<bufreg::LiveInterval> live;
+
+  explicit Registration(Input& in)
+      : name(in.name()),
+        size(in.size()),
+        location(in.location()),
+        persistent(in.flag()),
+        alias(in.alias()),
+        precision(in.precision()),
+        live(in.live()) {}
+};
+
 /// Everything observable about a group, layout included (taking it builds the layout).
 struct Snapshot {
   std::vector<bufreg::CUDABuffer> entries;
@@ -141,14 +161,11 @@ void run(Input& in) {
     const int operation = in.byte() % 12;
     switch (operation) {
       case 0: {  // register in the group
-        const std::string name = in.name();
-        const std::size_t size = in.size();
-        const auto location = in.location();
-        const bool persistent = in.flag();
-        const auto alias = in.alias();
-        const auto precision = in.precision();
-        attempt(own,
-                [&] { group.register_buffer(name, size, location, persistent, alias, precision); });
+        const Registration r(in);
+        attempt(own, [&] {
+          group.register_buffer(r.name, r.size, r.location, r.persistent, r.alias, r.precision,
+                                r.live);
+        });
         break;
       }
       case 1: {  // update in the group
@@ -183,16 +200,12 @@ void run(Input& in) {
         }
         break;
       }
-      case 5: {
+      case 5: {  // register in the registry
         const void* parent = component(in);
-        const std::string name = in.name();
-        const std::size_t size = in.size();
-        const auto location = in.location();
-        const bool persistent = in.flag();
-        const auto alias = in.alias();
-        const auto precision = in.precision();
+        const Registration r(in);
         attempt(in_registry(parent), [&] {
-          registry.register_buffer(name, parent, size, location, persistent, alias, precision);
+          registry.register_buffer(r.name, parent, r.size, r.location, r.persistent, r.alias,
+                                   r.precision, r.live);
         });
         break;
       }

@@ -107,8 +107,10 @@ struct ZeroKernel {
     poison(mine.persistent_base(), persistent_bytes);
     poison(local.bytes, 64);
     std::size_t column = 0;
-    const float* a = mine.get<float>(shared_zero);
-    for (std::size_t e = 0; e < shared_zero.count; ++e) out(t, column++) = a[e];
+    // Through the View variant: same bytes, `count` elements, zeroed all the same.
+    const auto a = mine.view<float>(shared_zero);
+    out(t, 22) = a.extent(0) == shared_zero.count && a.data() == mine.get<float>(shared_zero);
+    for (std::size_t e = 0; e < shared_zero.count; ++e) out(t, column++) = a(e);
     const double* b = mine.get<double>(persistent_zero);
     for (std::size_t e = 0; e < persistent_zero.count; ++e) out(t, column++) = b[e];
     const std::int32_t* c = mine.get<std::int32_t>(local_zero);
@@ -142,7 +144,7 @@ TEST(TEST_CATEGORY, ZeroAllocatorsHandOutZeroedBuffers) {
       group.get_allocator("f", false),
       plan.shared_bytes_per_thread(),
       plan.persistent_bytes_per_thread(),
-      DeviceDoubles<ExecSpace>("bufreg_test::zero_out", idx(league * team), 22)};
+      DeviceDoubles<ExecSpace>("bufreg_test::zero_out", idx(league * team), 23)};
   Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
   Kokkos::parallel_for("bufreg_test::zero", policy, kernel);
   const auto out = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), kernel.out);
@@ -153,6 +155,7 @@ TEST(TEST_CATEGORY, ZeroAllocatorsHandOutZeroedBuffers) {
     for (std::size_t column = 18; column < 22; ++column) {
       EXPECT_EQ(out(t, column), double(poison_byte)) << "thread " << t << " column " << column;
     }
+    EXPECT_EQ(out(t, 22), 1.0) << "thread " << t << ": view<float> is not the get<float> buffer";
   }
 }
 

@@ -4,7 +4,6 @@
 /// 32-bit id that device code can look up in a copied table. Private to bufreg.
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,9 +12,6 @@ namespace bufreg::detail {
 
 /// The id of `name`, issuing a new one on first sight. Ids are dense and never reused.
 std::uint32_t intern_name(std::string_view name);
-
-/// The id of `name` if it was ever interned.
-std::optional<std::uint32_t> find_name(std::string_view name);
 
 /// Every interned name, indexed by id.
 std::vector<std::string> interned_names();

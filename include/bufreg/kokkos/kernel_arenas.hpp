@@ -72,8 +72,6 @@ class KernelArenas {
                         local.bytes, LocalCapacity, names);
   }
 
-  const Layout& layout() const { return m_layout; }
-
  private:
   Layout m_layout{};
   Kokkos::View<unsigned char**, Kokkos::LayoutRight, memory_space> m_persistent;

@@ -36,8 +36,6 @@ class PersistentStorage {
   }
 
   const view_type& view() const { return m_rows; }
-  std::size_t threads() const { return m_rows.extent(0); }
-  std::size_t row_bytes() const { return m_row_bytes; }
 
  private:
   view_type m_rows;

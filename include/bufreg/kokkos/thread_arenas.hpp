@@ -76,9 +76,9 @@ class ThreadArenas {
                         Capacity, m_names);
   }
 
+  /// Where this thread's shared and persistent arenas start (the local one is the caller's).
   KOKKOS_INLINE_FUNCTION unsigned char* shared_base() const { return m_shared; }
   KOKKOS_INLINE_FUNCTION unsigned char* persistent_base() const { return m_persistent; }
-  KOKKOS_INLINE_FUNCTION unsigned char* local_base() const { return m_local; }
 
  private:
   /// The child entries are uint8 buffers unless wider alignment made them wider types.
