@@ -56,7 +56,8 @@ class KernelPlan {
         m_local_bytes(group.local_buffer_size()),
         m_largest_shared(largest_shared_buffers(group)) {}
 
-  /// The plan of `parent`'s group; std::out_of_range if it has none.
+  /// The plan of `parent`'s group; std::out_of_range if it has none. (The snapshot is taken
+  /// outside the registry's lock: plan while no other thread changes that component.)
   KernelPlan(BufferRegistry& registry, const void* parent)
       : KernelPlan(group_of(registry, parent)) {}
 
@@ -76,8 +77,7 @@ class KernelPlan {
   std::size_t local_bytes_per_thread() const { return m_local_bytes; }
 
   /// `policy` with its level-0 scratch set to level0_bytes_per_team() (level 1 is left alone).
-  /// Throws
-  /// std::runtime_error, before any launch, when the total exceeds
+  /// Throws std::runtime_error, before any launch, when that exceeds
   /// `TeamPolicy::scratch_size_max(0)`, naming the largest shared buffers and the largest team
   /// size that would fit; std::invalid_argument for a policy whose team size is still AUTO (use
   /// the overload taking the functor).
