@@ -1,7 +1,6 @@
 #include <bufreg/buffer_registry.hpp>
 #include <bufreg/detail/messages.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <vector>

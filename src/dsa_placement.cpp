@@ -55,7 +55,7 @@ std::vector<std::size_t> place_in_order(const Instance& instance,
     std::size_t chosen_gap = std::numeric_limits<std::size_t>::max();
     std::size_t cursor = 0;  // the lowest free byte at this point of the scan
     for (const auto& [start, top] : taken) {
-      const std::size_t offset = align_up(cursor, buffer.alignment);
+      const std::size_t offset = round_up(cursor, buffer.alignment);
       if (start > cursor && offset + buffer.size <= start) {
         const std::size_t gap = start - cursor;
         if (fit == Fit::first) {
@@ -69,7 +69,7 @@ std::vector<std::size_t> place_in_order(const Instance& instance,
       }
       cursor = std::max(cursor, top);
     }
-    offsets[i] = chosen != unplaced ? chosen : align_up(cursor, buffer.alignment);
+    offsets[i] = chosen != unplaced ? chosen : round_up(cursor, buffer.alignment);
   }
   return offsets;
 }

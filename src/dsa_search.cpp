@@ -234,7 +234,7 @@ class Solver {
     for (const std::uint32_t j : m_instance.overlaps[i]) {
       if (m_offset[j] != unplaced || m_min_offset[j] >= top) continue;
       m_min_log.push_back({j, m_min_offset[j]});
-      m_min_offset[j] = align_up(top, m_instance.buffers[j].alignment);
+      m_min_offset[j] = round_up(top, m_instance.buffers[j].alignment);
       if (m_min_offset[j] + m_instance.buffers[j].size > m_capacity) fits = false;
       ++m_span_marks[m_sections.of[j].first];
       --m_span_marks[m_sections.of[j].second];

@@ -8,8 +8,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 

@@ -8,6 +8,8 @@
 // Built without libFuzzer (BUFREG_FUZZ_REPLAY), the same target replays the files it is given.
 #include <bufreg/core.hpp>
 
+#include "../group_snapshot.hpp"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -92,30 +94,8 @@ struct Registration {
         live(in.live()) {}
 };
 
-/// Everything observable about a group, layout included (taking it builds the layout).
-struct Snapshot {
-  std::vector<bufreg::CUDABuffer> entries;
-  std::map<std::string, bufreg::Slice> shared, persistent, local;
-  std::map<std::string, std::size_t> local_sizes;
-  std::size_t sizes[3];
-  std::size_t builds;
-
-  explicit Snapshot(const bufreg::BufferGroup& group)
-      : entries(group.entries()),
-        shared(group.shared_layout()),
-        persistent(group.persistent_layout()),
-        local(group.local_layout()),
-        local_sizes(group.local_sizes()),
-        sizes{group.shared_buffer_size(), group.persistent_local_buffer_size(),
-              group.local_buffer_size()},
-        builds(group.layout_builds()) {}
-
-  bool operator==(const Snapshot& o) const {
-    return entries == o.entries && shared == o.shared && persistent == o.persistent &&
-           local == o.local && local_sizes == o.local_sizes && sizes[0] == o.sizes[0] &&
-           sizes[1] == o.sizes[1] && sizes[2] == o.sizes[2] && builds == o.builds;
-  }
-};
+// Everything observable about a group, layout included (taking it builds the layout).
+using Snapshot = bufreg::test::GroupSnapshot;
 
 void check(const bufreg::BufferGroup& group) {
   const auto violations = bufreg::verify(group, 1);

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <bufreg/detail/registration_order_layout.hpp>
 #include <bufreg/planner.hpp>
 
 namespace bufreg::detail::dsa {
@@ -18,11 +19,6 @@ struct Instance {
 };
 
 Instance make_instance(const std::vector<LiveBuffer>& buffers);
-
-/// `value` rounded up to a multiple of the power of two `alignment`.
-inline std::size_t align_up(std::size_t value, std::size_t alignment) {
-  return (value + alignment - 1) & ~(alignment - 1);
-}
 
 /// max(offset + size).
 std::size_t peak_of(const Instance& instance, const std::vector<std::size_t>& offsets);
