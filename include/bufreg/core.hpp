@@ -14,3 +14,4 @@
 #include <bufreg/precision.hpp>
 #include <bufreg/verify.hpp>
 #include <bufreg/version.hpp>
+#include <bufreg/warp_access.hpp>
