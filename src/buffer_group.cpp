@@ -259,6 +259,17 @@ std::size_t BufferGroup::arena_alignment(Region region) const {
   return alignment;
 }
 
+std::size_t BufferGroup::element_width(Region region) const {
+  ensure_layout();
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < m_entries.size(); ++i) {
+    if (m_placements[i].region == region) {
+      width = std::max(width, element_size(m_items[i].precision));
+    }
+  }
+  return width;
+}
+
 std::size_t BufferGroup::shared_buffer_size() const { return arena_size(Region::shared); }
 
 std::size_t BufferGroup::persistent_local_buffer_size() const {

@@ -1,6 +1,7 @@
 #include <bufreg/buffer_registry.hpp>
 #include <bufreg/detail/messages.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <vector>
@@ -20,16 +21,20 @@ std::string child_name(const void* child, const std::optional<std::string>& name
   return text;
 }
 
-/// A byte buffer of `bytes` whose slices start aligned to `alignment` in a group laid out with
-/// `group_alignment`: uint8 when the group's alignment suffices, else an element type as wide
-/// as `alignment` (the size rounded up to whole elements).
-std::pair<Precision, std::size_t> byte_buffer(std::size_t bytes, std::size_t alignment,
-                                              std::size_t group_alignment) {
-  if (alignment <= group_alignment) return {Precision::uint8, bytes};
-  const Precision precision = alignment == 2   ? Precision::float16
-                              : alignment == 4 ? Precision::int32
-                                               : Precision::int64;
-  return {precision, (bytes + alignment - 1) / alignment};
+/// The entry that holds a child's region of `bytes`: an element type as wide as the widest
+/// element inside (so kernels lay the parent out for it, see ThreadLayout) and as the child's
+/// alignment where that exceeds `group_alignment` (up to 8 bytes), with the size rounded up to
+/// whole elements.
+std::pair<Precision, std::size_t> region_buffer(std::size_t bytes, std::size_t element_width,
+                                                std::size_t alignment,
+                                                std::size_t group_alignment) {
+  std::size_t width = std::max<std::size_t>(element_width, 1);
+  if (alignment > group_alignment) width = std::max(width, std::min<std::size_t>(alignment, 8));
+  const Precision precision = width == 1   ? Precision::uint8
+                              : width == 2 ? Precision::float16
+                              : width == 4 ? Precision::int32
+                                           : Precision::int64;
+  return {precision, (bytes + width - 1) / width};
 }
 
 }  // namespace
@@ -148,8 +153,8 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
   const auto entry = [&](Region region) {
     if (!child_component) return std::pair{Precision::uint8, std::size_t{0}};
     const BufferGroup& group = child_component->group;
-    return byte_buffer(group.arena_size(region), group.arena_alignment(region),
-                       m_options.alignment);
+    return region_buffer(group.arena_size(region), group.element_width(region),
+                         group.arena_alignment(region), m_options.alignment);
   };
   const auto [shared_precision, shared_size] = entry(Region::shared);
   const auto [persistent_precision, persistent_size] = entry(Region::persistent);

@@ -80,7 +80,7 @@ TEST(Registry, ClearLayoutInvalidatesTheCache) {
   EXPECT_EQ(registry.group(&component)->layout_builds(), 2u);
 }
 
-TEST(RegisterChild, RollsTheChildsArenasUpAsByteBuffers) {
+TEST(RegisterChild, RollsTheChildsArenasUpAsBuffersOfItsWidestElement) {
   BufferRegistry registry;
   Component parent, child;
   registry.register_buffer("state", &parent, 1, Location::shared);
@@ -93,17 +93,18 @@ TEST(RegisterChild, RollsTheChildsArenasUpAsByteBuffers) {
   EXPECT_EQ(names, std::make_pair(std::string("step_shared"), std::string("step_persistent")));
   const auto& entries = registry.group(&parent)->entries();
   ASSERT_EQ(entries.size(), 3u);
-  EXPECT_EQ(entries[1], bufreg::CUDABuffer("step_shared", 36, Location::shared, false, std::nullopt,
-                                           Precision::uint8));
-  EXPECT_EQ(entries[2], bufreg::CUDABuffer("step_persistent", 8, Location::local, true,
-                                           std::nullopt, Precision::uint8));
+  // 36 shared bytes holding doubles: 5 int64; 8 persistent bytes of floats: 2 int32.
+  EXPECT_EQ(entries[1], bufreg::CUDABuffer("step_shared", 5, Location::shared, false, std::nullopt,
+                                           Precision::int64));
+  EXPECT_EQ(entries[2], bufreg::CUDABuffer("step_persistent", 2, Location::local, true,
+                                           std::nullopt, Precision::int32));
   const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "step");
   EXPECT_EQ(shared.region, Region::shared);
   EXPECT_EQ(shared.offset, 16u);
-  EXPECT_EQ(shared.bytes, 36u);
+  EXPECT_EQ(shared.bytes, 40u);
   EXPECT_EQ(persistent.region, Region::persistent);
   EXPECT_EQ(persistent.bytes, 8u);
-  EXPECT_EQ(registry.shared_buffer_size(&parent), 52u);
+  EXPECT_EQ(registry.shared_buffer_size(&parent), 56u);
   EXPECT_EQ(registry.local_buffer_size(&parent), 0u);
 }
 

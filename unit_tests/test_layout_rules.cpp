@@ -58,7 +58,7 @@ TEST(Rule1, EmptyArenasHaveSizeZero) {
 
 TEST(Rule2, SmallAlignmentStillAlignsToTheElementSize) {
   BufferGroup group(LayoutOptions{4});
-  group.register_buffer("h", 3, shared, false, std::nullopt, Precision::float16);  // [0, 6)
+  group.register_buffer("h", 8, shared, false, std::nullopt, Precision::float16);  // [0, 6)
   group.register_buffer("d", 1, shared, false, std::nullopt, Precision::float64);  // 8-aligned
   group.register_buffer("u", 1, shared, false, std::nullopt, Precision::uint8);    // 4-aligned
   group.register_buffer("f", 1, shared);
@@ -310,6 +310,26 @@ TEST(Rule7, ReRegistrationCanMoveAndReAliasAnEntry) {
   group.register_buffer("x", 4, local, true, "parent");
   EXPECT_EQ(group.persistent_layout(), (Layout{{"parent", {0, 32}}, {"x", {0, 16}}}));
   EXPECT_EQ(group.local_buffer_size(), 0u);
+}
+
+}  // namespace
+
+// ---- Element width: what GPU thread layouts are shaped for ----------------------------------
+
+namespace {
+
+TEST(ElementWidth, IsTheWidestElementPlacedInTheArena) {
+  BufferGroup group(LayoutOptions{64});
+  group.register_buffer("h", 8, shared, false, std::nullopt, Precision::float16);
+  group.register_buffer("u", 9, local, true, std::nullopt, Precision::uint8);
+  group.register_buffer("f", 2, local, true, std::nullopt, Precision::float32);
+  EXPECT_EQ(group.element_width(Region::shared), 2u);  // not the 64-byte alignment
+  EXPECT_EQ(group.element_width(Region::persistent), 4u);
+  EXPECT_EQ(group.element_width(Region::local), 0u);  // holds nothing
+  // A local alias that lands inside a shared parent widens the shared arena.
+  group.register_buffer("d", 1, local, false, "h", Precision::float64);
+  EXPECT_EQ(group.element_width(Region::shared), 8u);
+  EXPECT_EQ(group.element_width(Region::local), 0u);
 }
 
 }  // namespace

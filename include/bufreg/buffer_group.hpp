@@ -86,6 +86,9 @@ class BufferGroup {
   /// The alignment every slice in `region` has: max(options().alignment, the element size of
   /// each buffer placed there). Kernels must start each thread's arena at a multiple of it.
   std::size_t arena_alignment(Region region) const;
+  /// The widest element of the buffers placed in `region` (0 when it holds none): kernels on
+  /// GPUs lay threads out in units of it (see ThreadLayout).
+  std::size_t element_width(Region region) const;
 
   /// Where `name` lives. Throws std::out_of_range naming it if it is not registered.
   Allocator get_allocator(const std::string& name, bool zero = false) const;

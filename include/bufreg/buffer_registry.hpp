@@ -21,8 +21,8 @@ namespace bufreg {
 /// Every member function is thread-safe; a pointer from group() is not protected by the lock
 /// and dies with clear_parent() or reset().
 ///
-/// A child component is rolled up into its parent as two byte buffers, `{name}_shared` and
-/// `{name}_persistent`, sized from the child's layout; kernels address the child's buffers
+/// A child component is rolled up into its parent as two buffers, `{name}_shared` and
+/// `{name}_persistent`, sized from the child's layout and as wide as its widest element; kernels address the child's buffers
 /// relative to those two (see get_child_allocators()).
 class BufferRegistry {
  public:
@@ -54,8 +54,9 @@ class BufferRegistry {
   /// nullptr for an unknown parent.
   BufferGroup* group(const void* parent);
 
-  /// Registers `child`'s shared and persistent-local arenas in `parent` as byte buffers
-  /// `{name}_shared` (shared) and `{name}_persistent` (persistent-local), aligned for every
+  /// Registers `child`'s shared and persistent-local arenas in `parent` as buffers
+  /// `{name}_shared` (shared) and `{name}_persistent` (persistent-local) whose element type is
+  /// as wide as the widest element inside (uint8, float16, int32 or int64), aligned for every
   /// buffer inside the child, and records the child so clear_parent(parent) removes it too.
   /// Calling it again refreshes the sizes. Without a name, one derived from `child`'s address
   /// is used. Returns the two entry names.
