@@ -28,16 +28,16 @@ int main(int argc, char* argv[]) {
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(8, team));
   const auto arenas = plan.kernel_arenas<128>(policy);  // a 128-byte LocalArena per thread
 
-  // 3. Launch; each thread takes typed pointers to its own buffers.
+  // 3. Launch; each thread indexes its own buffers (x[k], in every thread layout).
   Kokkos::View<double*> sums("example::sums", 8 * static_cast<std::size_t>(team));
   for (int launch = 0; launch < 2; ++launch) {
     Kokkos::parallel_for(
         "example::kernel", policy, KOKKOS_LAMBDA(const Member& member) {
           bufreg::LocalArena<128> local;
           const bufreg::ThreadArenas mine = arenas.thread(member, local);
-          double* xs = mine.get<double>(x);
-          double* ws = mine.get<double>(work);              // zeroed
-          std::int64_t* n = mine.get<std::int64_t>(calls);  // kept from the last launch
+          const auto xs = mine.span<double>(x);
+          const auto ws = mine.span<double>(work);        // zeroed
+          const auto n = mine.span<std::int64_t>(calls);  // kept from the last launch
           const int i = member.league_rank() * member.team_size() + member.team_rank();
           double sum = 0;
           for (int k = 0; k < 16; ++k) {

@@ -140,6 +140,15 @@ BufferGroup* BufferRegistry::group(const void* parent) {
   return component ? &component->group : nullptr;
 }
 
+std::vector<const void*> BufferRegistry::children(const void* parent) {
+  std::lock_guard lock(m_mutex);
+  std::vector<const void*> found;
+  if (const Component* component = find(parent)) {
+    for (const auto& child : component->children) found.push_back(child.second);
+  }
+  return found;
+}
+
 std::pair<std::string, std::string> BufferRegistry::register_child_locked(const void* parent,
                                                                           const void* child,
                                                                           const std::string& name) {

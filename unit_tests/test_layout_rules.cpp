@@ -58,7 +58,7 @@ TEST(Rule1, EmptyArenasHaveSizeZero) {
 
 TEST(Rule2, SmallAlignmentStillAlignsToTheElementSize) {
   BufferGroup group(LayoutOptions{4});
-  group.register_buffer("h", 8, shared, false, std::nullopt, Precision::float16);  // [0, 6)
+  group.register_buffer("h", 3, shared, false, std::nullopt, Precision::float16);  // [0, 6)
   group.register_buffer("d", 1, shared, false, std::nullopt, Precision::float64);  // 8-aligned
   group.register_buffer("u", 1, shared, false, std::nullopt, Precision::uint8);    // 4-aligned
   group.register_buffer("f", 1, shared);

@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <bufreg/buffer_group.hpp>
 
@@ -53,6 +54,9 @@ class BufferRegistry {
   Allocator get_allocator(const std::string& name, const void* parent, bool zero = false);
   /// nullptr for an unknown parent.
   BufferGroup* group(const void* parent);
+  /// The components registered as `parent`'s children, by entry name; empty for an unknown
+  /// parent.
+  std::vector<const void*> children(const void* parent);
 
   /// Registers `child`'s shared and persistent-local arenas in `parent` as buffers
   /// `{name}_shared` (shared) and `{name}_persistent` (persistent-local) whose element type is

@@ -12,6 +12,7 @@
 #include <bufreg/location.hpp>
 #include <bufreg/planner.hpp>
 #include <bufreg/precision.hpp>
+#include <bufreg/thread_layout.hpp>
 #include <bufreg/verify.hpp>
 #include <bufreg/version.hpp>
 #include <bufreg/warp_access.hpp>

@@ -1,10 +1,12 @@
 #pragma once
-// One thread's adaptive Dormand-Prince 5(4) integration, over buffers it is handed as pointers:
-// the bufreg kernel and the hand-written kernel differ only in where the pointers come from.
+// One thread's adaptive Dormand-Prince 5(4) integration, over buffers it is handed as strided
+// spans: the bufreg kernel and the hand-written kernel differ only in where the spans point.
 
 #include <Kokkos_Core.hpp>
 
 #include <cmath>
+
+#include <bufreg/kokkos/strided_span.hpp>
 
 namespace ode {
 
@@ -13,14 +15,15 @@ namespace ode {
 /// stage accumulator (which may share k7's storage: it is dead before k7 is computed); the
 /// controller owns the previous error norm and the next step size, kept across launches.
 struct Workspace {
-  double* state;
-  double* proposal;
-  double* error;
-  float* output;
-  double* k[7];
-  double* stage;
-  double* previous_error;
-  double* step_size;
+  using Doubles = bufreg::StridedSpan<double>;
+  Doubles state;
+  Doubles proposal;
+  Doubles error;
+  bufreg::StridedSpan<float> output;
+  Doubles k[7];
+  Doubles stage;
+  Doubles previous_error;
+  Doubles step_size;
 };
 
 // Math that compiles on every backend and Kokkos version (Kokkos 3 keeps its math functions in
@@ -60,18 +63,18 @@ KOKKOS_INLINE_FUNCTION SegmentResult integrate(const Workspace& w, int n, double
   constexpr double e[7] = {71.0 / 57600,      0,          -71.0 / 16695, 71.0 / 1920,
                            -17253.0 / 339200, 22.0 / 525, -1.0 / 40};
   if (t0 == 0.0) {
-    *w.step_size = tol.first_step;
-    *w.previous_error = 1e-4;
+    w.step_size[0] = tol.first_step;
+    w.previous_error[0] = 1e-4;
   }
   SegmentResult result{0, 0, false};
   double t = t0;
   System::rhs(n, parameter, w.state, w.k[0]);
   while (t < t1) {
-    if (result.accepted + result.rejected >= max_steps || *w.step_size < 1e-12) {
+    if (result.accepted + result.rejected >= max_steps || w.step_size[0] < 1e-12) {
       result.failed = true;
       break;
     }
-    const double h = smaller(*w.step_size, t1 - t);
+    const double h = smaller(w.step_size[0], t1 - t);
     for (int s = 1; s < 6; ++s) {  // stages 2..6 in the accumulator
       for (int i = 0; i < n; ++i) {
         double sum = 0;
@@ -97,20 +100,20 @@ KOKKOS_INLINE_FUNCTION SegmentResult integrate(const Workspace& w, int n, double
     }
     norm = ::sqrt(norm / n);
     if (norm <= 1.0) {  // accept; PI control (Hairer & Wanner, II.4)
-      const double factor = norm == 0.0
-                                ? 5.0
-                                : smaller(5.0, larger(0.2, 0.9 * ::pow(norm, -0.7 / 5) *
-                                                               ::pow(*w.previous_error, 0.4 / 5)));
-      *w.previous_error = larger(norm, 1e-4);
+      const double factor =
+          norm == 0.0 ? 5.0
+                      : smaller(5.0, larger(0.2, 0.9 * ::pow(norm, -0.7 / 5) *
+                                                     ::pow(w.previous_error[0], 0.4 / 5)));
+      w.previous_error[0] = larger(norm, 1e-4);
       t += h;
       for (int i = 0; i < n; ++i) {
         w.state[i] = w.proposal[i];
         w.k[0][i] = w.k[6][i];  // first same as last
       }
-      *w.step_size = h * factor;
+      w.step_size[0] = h * factor;
       ++result.accepted;
     } else {
-      *w.step_size = h * larger(0.2, 0.9 * ::pow(norm, -1.0 / 5));
+      w.step_size[0] = h * larger(0.2, 0.9 * ::pow(norm, -1.0 / 5));
       ++result.rejected;
     }
   }

@@ -71,21 +71,23 @@ struct BufregIntegrator {
     const bufreg::ThreadArenas controller =
         loop.child(a.controller_shared, a.controller_persistent, controller_local);
     Workspace w{};
-    w.state = loop.get<double>(a.state);
-    w.proposal = loop.get<double>(a.proposal);
-    w.error = loop.get<double>(a.error);
-    w.output = loop.get<float>(a.output);
-    for (int j = 0; j < 7; ++j) w.k[j] = step.get<double>(a.k[j]);
-    w.stage = step.get<double>(a.stage);
-    w.previous_error = controller.get<double>(a.previous_error);
-    w.step_size = controller.get<double>(a.step_size);
+    w.state = loop.span<double>(a.state);
+    w.proposal = loop.span<double>(a.proposal);
+    w.error = loop.span<double>(a.error);
+    w.output = loop.span<float>(a.output);
+    for (int j = 0; j < 7; ++j) w.k[j] = step.span<double>(a.k[j]);
+    w.stage = step.span<double>(a.stage);
+    w.previous_error = controller.span<double>(a.previous_error);
+    w.step_size = controller.span<double>(a.step_size);
     batch.template run<System>(w, system);
   }
 };
 
-/// The same kernel as a Kokkos user writes it without bufreg: scratch views for the buffers in
-/// shared memory, stack arrays for the others, a View for the controller's state, and the stage
-/// accumulator in k7's storage.
+/// The same kernel as an expert Kokkos user writes it without bufreg: scratch views for the
+/// buffers in shared memory, with the per-thread scratch padded to an odd multiple of 8 bytes so
+/// that a warp's accesses are free of bank conflicts; stack arrays for the others; a LayoutLeft
+/// View for the controller's state (coalesced: system index fastest); and the stage accumulator
+/// in k7's storage.
 template <class ExecSpace, class System, int N, Mix mix>
 struct HandIntegrator {
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
@@ -95,14 +97,16 @@ struct HandIntegrator {
   static constexpr bool loop_shared = mix == Mix::all_shared;
   static constexpr bool step_shared = mix != Mix::all_local;
 
-  Kokkos::View<double* [2], typename ExecSpace::memory_space> controller;
+  Kokkos::View<double* [2], Kokkos::LayoutLeft, typename ExecSpace::memory_space> controller;
   Batch<ExecSpace> batch;
 
+  /// Level-0 bytes per thread: the scratch views, rounded up to an odd multiple of 8 bytes.
   static std::size_t scratch_per_thread() {
     std::size_t bytes = 0;
     if (loop_shared) bytes += 3 * DoubleScratch::shmem_size(N) + FloatScratch::shmem_size(N);
     if (step_shared) bytes += 7 * DoubleScratch::shmem_size(N);
-    return bytes;
+    const std::size_t words = (bytes + 7) / 8;
+    return bytes == 0 ? 0 : (words | 1) * 8;
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
@@ -112,30 +116,31 @@ struct HandIntegrator {
     double loop_local[loop_shared ? 1 : 3][n];
     float output_local[loop_shared ? 1 : n];
     double step_local[step_shared ? 1 : 7][n];
+    using Doubles = Workspace::Doubles;
     Workspace w{};
     if constexpr (loop_shared) {
       const auto& scratch = member.thread_scratch(0);
-      w.state = DoubleScratch(scratch, N).data();
-      w.proposal = DoubleScratch(scratch, N).data();
-      w.error = DoubleScratch(scratch, N).data();
-      w.output = FloatScratch(scratch, N).data();
+      w.state = Doubles(DoubleScratch(scratch, N).data(), n);
+      w.proposal = Doubles(DoubleScratch(scratch, N).data(), n);
+      w.error = Doubles(DoubleScratch(scratch, N).data(), n);
+      w.output = bufreg::StridedSpan<float>(FloatScratch(scratch, N).data(), n);
     } else {
-      w.state = loop_local[0];
-      w.proposal = loop_local[1];
-      w.error = loop_local[2];
-      w.output = output_local;
+      w.state = Doubles(loop_local[0], n);
+      w.proposal = Doubles(loop_local[1], n);
+      w.error = Doubles(loop_local[2], n);
+      w.output = bufreg::StridedSpan<float>(output_local, n);
     }
     for (int j = 0; j < 7; ++j) {
       if constexpr (step_shared) {
-        w.k[j] = DoubleScratch(member.thread_scratch(0), N).data();
+        w.k[j] = Doubles(DoubleScratch(member.thread_scratch(0), N).data(), n);
       } else {
-        w.k[j] = step_local[j];
+        w.k[j] = Doubles(step_local[j], n);
       }
     }
     w.stage = w.k[6];
     const auto s = static_cast<std::size_t>(system);
-    w.previous_error = &controller(s, 0);
-    w.step_size = &controller(s, 1);
+    w.previous_error = Doubles(&controller(s, 0), 1);
+    w.step_size = Doubles(&controller(s, 1), 1);
     batch.template run<System>(w, system);
   }
 };

@@ -167,8 +167,9 @@ class HandRunner {
     const int league = (batch.systems + team - 1) / team;
     m_policy = Kokkos::TeamPolicy<ExecSpace>(league, team);
     m_policy.set_scratch_size(0, Kokkos::PerThread(scratch));
-    m_functor.controller = Kokkos::View<double* [2], typename ExecSpace::memory_space>(
-        "ode::controller", static_cast<std::size_t>(league * team));
+    m_functor.controller =
+        Kokkos::View<double* [2], Kokkos::LayoutLeft, typename ExecSpace::memory_space>(
+            "ode::controller", static_cast<std::size_t>(league * team));
   }
 
   void operator()(const Batch<ExecSpace>& batch) {

@@ -11,8 +11,9 @@ namespace ode {
 /// dx_i/dt = (x_{i+1} - x_{i-2}) x_{i-1} - x_i + F, indices cyclic; F is the system's forcing.
 struct Lorenz96 {
   static constexpr const char* name = "lorenz96";
-  template <class Real>
-  KOKKOS_INLINE_FUNCTION static void rhs(int n, double forcing, const Real* x, Real* dxdt) {
+  template <class State, class Derivative>
+  KOKKOS_INLINE_FUNCTION static void rhs(int n, double forcing, const State& x,
+                                         const Derivative& dxdt) {
     for (int i = 0; i < n; ++i) {
       const int next = i + 1 == n ? 0 : i + 1;
       const int prev = i == 0 ? n - 1 : i - 1;
@@ -36,8 +37,9 @@ struct DampedRotation {
   KOKKOS_INLINE_FUNCTION static double rate(int pair, double scale) {
     return scale * (1.0 + 0.25 * (pair % 5));
   }
-  template <class Real>
-  KOKKOS_INLINE_FUNCTION static void rhs(int n, double scale, const Real* x, Real* dxdt) {
+  template <class State, class Derivative>
+  KOKKOS_INLINE_FUNCTION static void rhs(int n, double scale, const State& x,
+                                         const Derivative& dxdt) {
     for (int i = 0; i + 1 < n; i += 2) {
       const double a = decay(i / 2), w = rate(i / 2, scale);
       dxdt[i] = -a * x[i] - w * x[i + 1];

@@ -31,9 +31,9 @@ TEST(TEST_CATEGORY, ConfigureSizesLevel0ScratchPerThreadPlusAlignmentSlack) {
   group.register_buffer("x", 10, bufreg::Location::shared);  // 40 bytes
   group.register_buffer("y", 1, bufreg::Location::local, true, {}, bufreg::Precision::float64);
   group.register_buffer("z", 3, bufreg::Location::local);
-  bufreg::KernelPlan<ExecSpace> plan(group);
-  EXPECT_EQ(plan.shared_bytes_per_thread(), 48u);  // rounded up to the 16-byte alignment
-  EXPECT_EQ(plan.persistent_bytes_per_thread(), 16u);
+  bufreg::KernelPlan<ExecSpace> plan(group, bufreg::ThreadLayout::thread_contiguous);
+  EXPECT_EQ(plan.shared_bytes_per_thread(), 48u);      // rounded up to the 16-byte alignment
+  EXPECT_EQ(plan.persistent_bytes_per_thread(), 64u);  // a cache line: no false sharing
   EXPECT_EQ(plan.local_bytes_per_thread(), 12u);
   const int team = test_team_size<ExecSpace>();
   EXPECT_EQ(plan.level0_bytes_per_team(team), 16u + 48u * idx(team));
@@ -146,7 +146,7 @@ TEST(TEST_CATEGORY, KernelArenasRefuseAPolicyWithoutBufregsScratch) {
   using ExecSpace = TEST_EXECSPACE;
   bufreg::BufferGroup group;
   group.register_buffer("state", 8, bufreg::Location::shared);
-  bufreg::KernelPlan<ExecSpace> plan(group);
+  bufreg::KernelPlan<ExecSpace> plan(group, bufreg::ThreadLayout::thread_contiguous);
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] { plan.template kernel_arenas<0>(Kokkos::TeamPolicy<ExecSpace>(1, 1)); },
       {"the policy configure() returned", "bufreg needs 48"}));
@@ -173,10 +173,125 @@ TEST(TEST_CATEGORY, PlanFromARegistryParent) {
   bufreg::BufferRegistry registry;
   int component = 0, nobody = 0;
   registry.register_buffer("x", &component, 6, bufreg::Location::shared);
-  bufreg::KernelPlan<ExecSpace> plan(registry, &component);
+  bufreg::KernelPlan<ExecSpace> plan(registry, &component, bufreg::ThreadLayout::thread_contiguous);
   EXPECT_EQ(plan.shared_bytes_per_thread(), 32u);
   EXPECT_TRUE(throws_with<std::out_of_range>(
       [&] { bufreg::KernelPlan<ExecSpace> none(registry, &nobody); }, {"no buffers registered"}));
+}
+
+TEST(TEST_CATEGORY, DefaultThreadLayoutFollowsTheMemorySpace) {
+  using ExecSpace = TEST_EXECSPACE;
+  constexpr bool host =
+      Kokkos::SpaceAccessibility<Kokkos::HostSpace, typename ExecSpace::memory_space>::accessible;
+  bufreg::BufferGroup group;
+  group.register_buffer("x", 1, bufreg::Location::shared);
+  EXPECT_EQ(bufreg::KernelPlan<ExecSpace>(group).thread_layout(),
+            host ? bufreg::ThreadLayout::thread_contiguous : bufreg::ThreadLayout::warp_shaped);
+}
+
+TEST(TEST_CATEGORY, WarpShapedPlanSkewsLevel0AndInterleavesPersistentStorage) {
+  using ExecSpace = TEST_EXECSPACE;
+  bufreg::BufferGroup group;
+  group.register_buffer("x", 56, bufreg::Location::shared, false, {}, bufreg::Precision::float64);
+  group.register_buffer("f", 3, bufreg::Location::local, true);  // 12 B, float32
+  bufreg::KernelPlan<ExecSpace> plan(group, bufreg::ThreadLayout::warp_shaped);
+  // 448 B = 56 doubles, an even count: the next odd one, 57 doubles apart.
+  EXPECT_EQ(plan.shared_bytes_per_thread(), 456u);
+  EXPECT_EQ(plan.shared_addressing().tile_threads, 1u);
+  EXPECT_EQ(plan.persistent_addressing().tile_threads, 32u);
+  EXPECT_EQ(plan.persistent_addressing().tile_bytes, 32u * 12u);
+  EXPECT_EQ(plan.persistent_bytes_per_thread(), 12u);
+  const int team = test_team_size<ExecSpace>();
+  EXPECT_EQ(plan.level0_bytes_per_team(team), 16u + 456u * idx(team));
+  EXPECT_EQ(plan.describe(),
+            "thread layout: warp_shaped\n"
+            "level 0: 448 B per thread, threads 456 B apart (an odd multiple of 8 B: no bank "
+            "conflicts)\n"
+            "persistent: 12 B per thread, interleaved in tiles of 32 threads (coalesced)\n");
+  // 41 threads take two tiles; the storage is laid out and labelled as planned.
+  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(41, 1));
+  plan.template kernel_arenas<0>(policy);
+  EXPECT_EQ(plan.persistent_storage().view().extent(0), 2u * 32u * 12u);
+  EXPECT_EQ(plan.persistent_storage().view().label(), "bufreg::persistent");
+}
+
+TEST(TEST_CATEGORY, PersistentBuffersOfDifferentWidthsSharingBytesStayContiguous) {
+  using ExecSpace = TEST_EXECSPACE;
+  // A float32 alias inside a float64 persistent parent: interleaving the two element by element
+  // would give one thread's bytes to another.
+  bufreg::BufferGroup group;
+  group.register_buffer("history", 4, bufreg::Location::local, true, {},
+                        bufreg::Precision::float64);
+  group.register_buffer("flags", 2, bufreg::Location::local, true, "history");
+  ASSERT_TRUE(group.placements()[1].inside_parent);
+  bufreg::KernelPlan<ExecSpace> plan(group, bufreg::ThreadLayout::warp_shaped);
+  EXPECT_EQ(plan.persistent_addressing().tile_threads, 1u);
+  EXPECT_EQ(plan.persistent_bytes_per_thread(), 64u);
+  EXPECT_EQ(plan.describe().substr(plan.describe().find("persistent:")),
+            "persistent: 32 B per thread, contiguous rows 64 B apart because 'history' (8-byte "
+            "elements) and 'flags' (4-byte elements) share bytes\n");
+
+  // The same in a child component: the parent's plan sees it.
+  bufreg::BufferRegistry registry;
+  int parent = 0, child = 0;
+  registry.register_buffer("state", &parent, 2, bufreg::Location::local, true, {},
+                           bufreg::Precision::float64);
+  registry.register_buffer("history", &child, 4, bufreg::Location::local, true, {},
+                           bufreg::Precision::float64);
+  registry.register_buffer("flags", &child, 2, bufreg::Location::local, true, "history");
+  registry.register_child(&parent, &child, "step");
+  EXPECT_EQ(bufreg::KernelPlan<ExecSpace>(registry, &parent, bufreg::ThreadLayout::warp_shaped)
+                .persistent_addressing()
+                .tile_threads,
+            1u);
+  EXPECT_EQ(
+      bufreg::KernelPlan<ExecSpace>(*registry.group(&parent), bufreg::ThreadLayout::warp_shaped)
+          .persistent_addressing()
+          .tile_threads,
+      32u);  // the group alone cannot see its child's buffers
+}
+
+struct SizingTag {};
+
+template <class ExecSpace>
+struct TaggedKernel {
+  KOKKOS_INLINE_FUNCTION void operator()(
+      SizingTag, const typename Kokkos::TeamPolicy<ExecSpace>::member_type&) const {}
+};
+
+TEST(TEST_CATEGORY, ConfigureKeepsWhatThePolicyCarries) {
+  using ExecSpace = TEST_EXECSPACE;
+  bufreg::BufferGroup group;
+  group.register_buffer("x", 10, bufreg::Location::shared);
+  bufreg::KernelPlan<ExecSpace> plan(group);
+  Kokkos::TeamPolicy<ExecSpace, SizingTag> automatic(5, Kokkos::AUTO);
+  automatic.set_chunk_size(3);
+  automatic.set_scratch_size(1, Kokkos::PerTeam(100), Kokkos::PerThread(24));
+  const Kokkos::TeamPolicy<ExecSpace, SizingTag> policy =
+      plan.configure(automatic, TaggedKernel<ExecSpace>{});
+  const int team = policy.team_size();
+  EXPECT_EQ(policy.league_size(), 5);
+  EXPECT_EQ(policy.chunk_size(), 3);
+  const std::size_t level1 = static_cast<std::size_t>(policy.scratch_size(1, team));
+  const std::size_t asked = static_cast<std::size_t>(automatic.scratch_size(1, team));
+  EXPECT_EQ(level1, asked);  // 100 + 24 * team where teams have more than one thread
+  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)),
+            plan.level0_bytes_per_team(team));
+  if (bufreg::default_thread_layout<ExecSpace>() == bufreg::ThreadLayout::warp_shaped &&
+      team >= 32) {
+    EXPECT_EQ(team % 32, 0) << "GPU teams are whole warps";
+  }
+}
+
+TEST(TEST_CATEGORY, VectorLanesAreRefusedBeforeLaunch) {
+  using ExecSpace = TEST_EXECSPACE;
+  bufreg::BufferGroup group;
+  group.register_buffer("x", 10, bufreg::Location::shared);
+  bufreg::KernelPlan<ExecSpace> plan(group);
+  const Kokkos::TeamPolicy<ExecSpace> lanes(2, 1, 4);
+  if (lanes.impl_vector_length() == 1) return;  // host backends of Kokkos 3 drop vector lanes
+  EXPECT_TRUE(throws_with<std::invalid_argument>([&] { plan.configure(lanes); },
+                                                 {"vector length is 4", "vector length of 1"}));
 }
 
 }  // namespace bufreg_test

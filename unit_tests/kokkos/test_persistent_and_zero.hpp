@@ -29,8 +29,8 @@ struct PersistentKernel {
     bufreg::LocalArena<16> local;
     const bufreg::ThreadArenas mine = arenas.thread(member, local);
     const int t = member.league_rank() * member.team_size() + member.team_rank();
-    double* h = mine.get<double>(history);
-    std::int64_t* s = mine.get<std::int64_t>(steps);
+    const auto h = mine.span<double>(history);
+    const auto s = mine.span<std::int64_t>(steps);
     float* x = mine.get<float>(scratch);  // shared: must not disturb the persistent rows
     for (std::size_t e = 0; e < scratch.count; ++e) x[e] = -1.0f;
     if (write) {
@@ -61,14 +61,14 @@ DeviceDoubles<ExecSpace> launch_persistent(bufreg::KernelPlan<ExecSpace>& plan,
   return kernel.out;
 }
 
-TEST(TEST_CATEGORY, PersistentBuffersKeepTheirValuesAcrossLaunches) {
-  using ExecSpace = TEST_EXECSPACE;
+template <class ExecSpace>
+void persistent_buffers_keep_their_values(bufreg::ThreadLayout layout) {
   bufreg::BufferGroup group;
   group.register_buffer("history", 3, bufreg::Location::local, true, {},
                         bufreg::Precision::float64);
   group.register_buffer("steps", 1, bufreg::Location::local, true, {}, bufreg::Precision::int64);
   group.register_buffer("scratch", 4, bufreg::Location::shared);
-  bufreg::KernelPlan<ExecSpace> plan(group);
+  bufreg::KernelPlan<ExecSpace> plan(group, layout);
   const int team = test_team_size<ExecSpace>();
 
   launch_persistent(plan, group, 2, true, 7);
@@ -90,28 +90,35 @@ TEST(TEST_CATEGORY, PersistentBuffersKeepTheirValuesAcrossLaunches) {
   }
 }
 
+TEST(TEST_CATEGORY, PersistentBuffersKeepTheirValuesAcrossLaunches) {
+  persistent_buffers_keep_their_values<TEST_EXECSPACE>(bufreg::ThreadLayout::thread_contiguous);
+}
+
+TEST(TEST_CATEGORY, PersistentBuffersKeepTheirValuesAcrossLaunchesWarpShaped) {
+  persistent_buffers_keep_their_values<TEST_EXECSPACE>(bufreg::ThreadLayout::warp_shaped);
+}
+
 // Every arena is poisoned first; zero allocators must read back zeros, others the poison.
 template <class ExecSpace>
 struct ZeroKernel {
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
   bufreg::KernelArenas<ExecSpace, 64> arenas;
   bufreg::Allocator shared_zero, persistent_zero, local_zero, half_zero, local_poisoned;
-  std::size_t shared_stride, persistent_bytes;
+  std::size_t shared_stride;
   DeviceDoubles<ExecSpace> out;
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
     bufreg::LocalArena<64> local;
     const bufreg::ThreadArenas mine = arenas.thread(member, local);
     const auto t = idx(member.league_rank() * member.team_size() + member.team_rank());
-    poison(mine.shared_base(), shared_stride);
-    poison(mine.persistent_base(), persistent_bytes);
+    poison(mine.shared_base(), shared_stride);  // persistent storage is poisoned before launch
     poison(local.bytes, 64);
     std::size_t column = 0;
     // Through the View variant: same bytes, `count` elements, zeroed all the same.
     const auto a = mine.view<float>(shared_zero);
     out(t, 22) = a.extent(0) == shared_zero.count && a.data() == mine.get<float>(shared_zero);
     for (std::size_t e = 0; e < shared_zero.count; ++e) out(t, column++) = a(e);
-    const double* b = mine.get<double>(persistent_zero);
+    const auto b = mine.span<double>(persistent_zero);
     for (std::size_t e = 0; e < persistent_zero.count; ++e) out(t, column++) = b[e];
     const std::int32_t* c = mine.get<std::int32_t>(local_zero);
     for (std::size_t e = 0; e < local_zero.count; ++e) out(t, column++) = c[e];
@@ -122,8 +129,8 @@ struct ZeroKernel {
   }
 };
 
-TEST(TEST_CATEGORY, ZeroAllocatorsHandOutZeroedBuffers) {
-  using ExecSpace = TEST_EXECSPACE;
+template <class ExecSpace>
+void zero_allocators_hand_out_zeroed_buffers(bufreg::ThreadLayout layout) {
   bufreg::BufferGroup group;
   using bufreg::Location;
   using bufreg::Precision;
@@ -132,7 +139,7 @@ TEST(TEST_CATEGORY, ZeroAllocatorsHandOutZeroedBuffers) {
   group.register_buffer("c", 7, Location::local, false, {}, Precision::int32);
   group.register_buffer("d", 3, Location::shared, false, {}, Precision::float16);
   group.register_buffer("f", 4, Location::local, false, {}, Precision::uint8);
-  bufreg::KernelPlan<ExecSpace> plan(group);
+  bufreg::KernelPlan<ExecSpace> plan(group, layout);
   const int league = 2, team = test_team_size<ExecSpace>();
   auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(league, team));
   ZeroKernel<ExecSpace> kernel{
@@ -143,8 +150,8 @@ TEST(TEST_CATEGORY, ZeroAllocatorsHandOutZeroedBuffers) {
       group.get_allocator("d", true),
       group.get_allocator("f", false),
       plan.shared_bytes_per_thread(),
-      plan.persistent_bytes_per_thread(),
       DeviceDoubles<ExecSpace>("bufreg_test::zero_out", idx(league * team), 23)};
+  Kokkos::deep_copy(plan.persistent_storage().view(), poison_byte);
   Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
   Kokkos::parallel_for("bufreg_test::zero", policy, kernel);
   const auto out = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), kernel.out);
@@ -157,6 +164,14 @@ TEST(TEST_CATEGORY, ZeroAllocatorsHandOutZeroedBuffers) {
     }
     EXPECT_EQ(out(t, 22), 1.0) << "thread " << t << ": view<float> is not the get<float> buffer";
   }
+}
+
+TEST(TEST_CATEGORY, ZeroAllocatorsHandOutZeroedBuffers) {
+  zero_allocators_hand_out_zeroed_buffers<TEST_EXECSPACE>(bufreg::ThreadLayout::thread_contiguous);
+}
+
+TEST(TEST_CATEGORY, ZeroAllocatorsHandOutZeroedBuffersWarpShaped) {
+  zero_allocators_hand_out_zeroed_buffers<TEST_EXECSPACE>(bufreg::ThreadLayout::warp_shaped);
 }
 
 }  // namespace bufreg_test

@@ -82,32 +82,38 @@ struct FillAndVerify {
   bufreg::Allocator a[11];
   Kokkos::View<double***, typename ExecSpace::memory_space> out;
   Kokkos::View<int*, typename ExecSpace::memory_space> misaligned;
-  std::size_t shared_stride, persistent_bytes, alignment;
+  std::size_t shared_stride, alignment;
+  bool contiguous;  // ThreadLayout::thread_contiguous: slices keep the group's alignment
 
   template <class T>
   KOKKOS_INLINE_FUNCTION void fill(const bufreg::ThreadArenas& mine, const bufreg::Allocator& at,
                                    int thread, int row) const {
-    T* p = mine.get<T>(at);
-    const std::size_t needed = alignment > sizeof(T) ? alignment : sizeof(T);
-    if (reinterpret_cast<std::uintptr_t>(p) % needed != 0) misaligned(idx(thread)) += 1;
-    for (std::size_t e = 0; e < at.count; ++e) p[e] = pattern<T>(thread, row, static_cast<int>(e));
+    const bufreg::StridedSpan<T> p = mine.span<T>(at);
+    // Every element is aligned to its size; the first to the group's alignment too, except in
+    // warp-shaped layouts (thread_layout.hpp says why).
+    const std::size_t first = contiguous && alignment > sizeof(T) ? alignment : sizeof(T);
+    for (std::size_t e = 0; e < at.count; ++e) {
+      const std::size_t needed = e == 0 ? first : sizeof(T);
+      if (reinterpret_cast<std::uintptr_t>(&p[e]) % needed != 0) misaligned(idx(thread)) += 1;
+      p[e] = pattern<T>(thread, row, static_cast<int>(e));
+    }
   }
   template <class T>
-  KOKKOS_INLINE_FUNCTION void dump(const T* p, std::size_t count, int thread, int row) const {
+  KOKKOS_INLINE_FUNCTION void dump(bufreg::StridedSpan<T> p, std::size_t count, int thread,
+                                   int row) const {
     for (std::size_t e = 0; e < count; ++e) out(idx(thread), idx(row), e) = as_double(p[e]);
   }
   template <class T>
   KOKKOS_INLINE_FUNCTION void dump(const bufreg::ThreadArenas& mine, const bufreg::Allocator& at,
                                    int thread, int row) const {
-    dump(mine.get<T>(at), at.count, thread, row);
+    dump(mine.span<T>(at), at.count, thread, row);
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
     bufreg::LocalArena<local_capacity, local_alignment> local;
     const bufreg::ThreadArenas mine = arenas.thread(member, local);
     const int t = member.league_rank() * member.team_size() + member.team_rank();
-    poison(mine.shared_base(), shared_stride);
-    poison(mine.persistent_base(), persistent_bytes);
+    poison(mine.shared_base(), shared_stride);  // persistent storage is poisoned before launch
     poison(local.bytes, local_capacity);
     member.team_barrier();
 
@@ -135,10 +141,10 @@ struct FillAndVerify {
     // An alias inside its parent sees the parent's values, and the parent sees the alias's.
     dump<float>(mine, a[9], t, a_in_reads);
     fill<float>(mine, a[9], t, a_in_reads);
-    dump(mine.get<float>(a[0]), a[9].count, t, parent_reads_a_in);
+    dump(mine.span<float>(a[0]), a[9].count, t, parent_reads_a_in);
     dump<std::int64_t>(mine, a[10], t, a_pers_reads);
     fill<std::int64_t>(mine, a[10], t, a_pers_reads);
-    dump(mine.get<std::int64_t>(a[5]), a[10].count, t, parent_reads_a_pers);
+    dump(mine.span<std::int64_t>(a[5]), a[10].count, t, parent_reads_a_pers);
   }
 };
 
@@ -148,14 +154,14 @@ double expected(int thread, int row, std::size_t element) {
 }
 
 template <class ExecSpace>
-void run_fill_and_verify(std::size_t alignment) {
+void run_fill_and_verify(std::size_t alignment, bufreg::ThreadLayout layout) {
   MixedGroup buffers(alignment);
   ASSERT_TRUE(buffers.group.placements()[9].inside_parent);   // a_in
   ASSERT_FALSE(buffers.group.placements()[8].inside_parent);  // a_out
   ASSERT_TRUE(buffers.group.placements()[10].inside_parent);  // a_pers
-  bufreg::KernelPlan<ExecSpace> plan(buffers.group);
+  bufreg::KernelPlan<ExecSpace> plan(buffers.group, layout);
   const int team = test_team_size<ExecSpace>();
-  const int league = 3;
+  const int league = 40;  // whole and partial tiles of 32 interleaved threads
   auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(league, team));
   const int threads = league * team;
 
@@ -167,8 +173,9 @@ void run_fill_and_verify(std::size_t alignment) {
                                                                 idx(rows), idx(max_elements)),
       Kokkos::View<int*, typename ExecSpace::memory_space>("bufreg_test::misaligned", idx(threads)),
       plan.shared_bytes_per_thread(),
-      plan.persistent_bytes_per_thread(),
-      alignment};
+      alignment,
+      layout == bufreg::ThreadLayout::thread_contiguous};
+  Kokkos::deep_copy(plan.persistent_storage().view(), poison_byte);
   Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
   Kokkos::parallel_for("bufreg_test::fill_and_verify", policy, kernel);
   Kokkos::fence();
@@ -210,11 +217,19 @@ void run_fill_and_verify(std::size_t alignment) {
 }
 
 TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPattern) {
-  run_fill_and_verify<TEST_EXECSPACE>(16);
+  run_fill_and_verify<TEST_EXECSPACE>(16, bufreg::ThreadLayout::thread_contiguous);
 }
 
 TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternAtAlignment64) {
-  run_fill_and_verify<TEST_EXECSPACE>(64);
+  run_fill_and_verify<TEST_EXECSPACE>(64, bufreg::ThreadLayout::thread_contiguous);
+}
+
+TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWarpShaped) {
+  run_fill_and_verify<TEST_EXECSPACE>(16, bufreg::ThreadLayout::warp_shaped);
+}
+
+TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWarpShapedAtAlignment64) {
+  run_fill_and_verify<TEST_EXECSPACE>(64, bufreg::ThreadLayout::warp_shaped);
 }
 
 }  // namespace bufreg_test

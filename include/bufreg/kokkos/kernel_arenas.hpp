@@ -5,10 +5,12 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstddef>
+#include <cstdint>
 
 #include <bufreg/detail/kokkos_debug.hpp>
 #include <bufreg/kokkos/local_arena.hpp>
 #include <bufreg/kokkos/thread_arenas.hpp>
+#include <bufreg/thread_layout.hpp>
 
 namespace bufreg {
 
@@ -21,61 +23,80 @@ class KernelArenas {
   using memory_space = typename ExecutionSpace::memory_space;
   using local_arena_type = LocalArena<LocalCapacity, LocalAlignment>;
 
+  /// Sizes and strides, in bytes unless named otherwise; KernelPlan checks they fit 32 bits
+  /// (keeping the functor small: CUDA passes functors over 512 B through constant memory).
   struct Layout {
-    std::size_t shared_stride;     // bytes between two threads' shared arenas
-    std::size_t shared_alignment;  // start of the team's shared block
-    std::size_t shared_bytes;      // one thread's shared arena
-    std::size_t persistent_bytes;  // one thread's persistent arena
-    std::size_t local_bytes;       // one thread's local arena
-    int team_size;                 // the team size the plan was configured for
+    std::uint32_t shared_stride;            // between two threads' shared arenas
+    std::uint32_t shared_alignment;         // of the team's shared block
+    std::uint32_t shared_bytes;             // one thread's shared arena
+    std::uint32_t persistent_tile_threads;  // threads a persistent tile interleaves
+    std::size_t persistent_tile_bytes;      // bytes of one persistent tile
+    std::uint32_t persistent_bytes;         // one thread's persistent arena
+    std::uint32_t local_bytes;              // one thread's local arena
+    std::uint32_t team_size;                // the team size the plan was configured for
+    std::uint32_t threads;                  // threads the persistent storage holds
   };
 
   /// An empty handle, for functor prototypes that only size a launch (KernelPlan::configure).
   KernelArenas() = default;
 
-  KernelArenas(const Layout& layout,
-               Kokkos::View<unsigned char**, Kokkos::LayoutRight, memory_space> persistent,
-               Kokkos::View<const char*, memory_space> names)
-      : m_layout(layout), m_persistent(persistent), m_names(names) {}
+  KernelArenas(const Layout& layout, Kokkos::View<unsigned char*, memory_space> persistent,
+               [[maybe_unused]] Kokkos::View<const char*, memory_space> names)
+      : m_layout(layout),
+        m_persistent(persistent)
+#if BUFREG_IMPL_DEBUG
+        ,
+        m_names(names)
+#endif
+  {
+  }
 
-  /// This team member's arenas: its slice of the team's level-0 scratch, its row of persistent
-  /// storage and `local`. Call it once per team member and kernel invocation: each call takes
-  /// the team's scratch again.
+  /// This team member's arenas: its slice of the team's level-0 scratch, its part of the
+  /// persistent storage and `local`. Call it once per team member and kernel invocation: each
+  /// call takes the team's scratch again. Aborts the kernel when the launch has more threads
+  /// than the plan made persistent storage for (one comparison, always on).
   template <class TeamMember>
   KOKKOS_INLINE_FUNCTION ThreadArenas thread(const TeamMember& member,
                                              local_arena_type& local) const {
-    const detail::DeviceNames names{
-        m_names.data(), static_cast<std::uint32_t>(m_names.extent(0) / detail::device_name_width)};
     const auto team_size = static_cast<std::size_t>(member.team_size());
     const auto rank = static_cast<std::size_t>(member.team_rank());
     unsigned char* shared = nullptr;
-    if (m_layout.shared_stride > 0) {
+    const std::size_t stride = m_layout.shared_stride;
+    if (stride > 0) {
       void* team_block = member.team_scratch(0).get_shmem_aligned(
-          m_layout.shared_stride * team_size,
-          static_cast<std::ptrdiff_t>(m_layout.shared_alignment));
+          stride * team_size, static_cast<std::ptrdiff_t>(m_layout.shared_alignment));
       if (team_block == nullptr) {
         Kokkos::abort(
             "bufreg: level-0 scratch exhausted: launch with the policy KernelPlan::configure() "
             "returned, and call KernelArenas::thread() once per team member");
       }
-      shared = static_cast<unsigned char*>(team_block) + rank * m_layout.shared_stride;
+      shared = static_cast<unsigned char*>(team_block) + rank * stride;
     }
-    const std::size_t row = static_cast<std::size_t>(member.league_rank()) * team_size + rank;
-#if BUFREG_IMPL_DEBUG
-    if (member.team_size() != m_layout.team_size || row >= m_persistent.extent(0)) {
+    const std::size_t thread = static_cast<std::size_t>(member.league_rank()) * team_size + rank;
+    if (thread >= m_layout.threads || team_size != m_layout.team_size) {
       Kokkos::abort(
           "bufreg: kernel launched with another policy than kernel_arenas() was made for");
     }
+    const std::size_t tile_threads = m_layout.persistent_tile_threads;
+    const ThreadArenas::Persistent persistent{
+        m_persistent.data() + thread / tile_threads * m_layout.persistent_tile_bytes,
+        m_layout.persistent_bytes, thread % tile_threads, tile_threads};
+#if BUFREG_IMPL_DEBUG
+    const detail::DeviceNames names{
+        m_names.data(), static_cast<std::uint32_t>(m_names.extent(0) / detail::device_name_width)};
+#else
+    const detail::DeviceNames names{};
 #endif
-    unsigned char* persistent = m_persistent.data() + row * m_persistent.extent(1);
-    return ThreadArenas(shared, m_layout.shared_bytes, persistent, m_layout.persistent_bytes,
-                        local.bytes, LocalCapacity, names);
+    return ThreadArenas(shared, m_layout.shared_bytes, persistent, local.bytes, LocalCapacity,
+                        names);
   }
 
  private:
   Layout m_layout{};
-  Kokkos::View<unsigned char**, Kokkos::LayoutRight, memory_space> m_persistent;
-  Kokkos::View<const char*, memory_space> m_names;
+  Kokkos::View<unsigned char*, memory_space> m_persistent;
+#if BUFREG_IMPL_DEBUG
+  Kokkos::View<const char*, memory_space> m_names;  // messages name buffers in debug builds
+#endif
 };
 
 }  // namespace bufreg

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -22,12 +23,24 @@
 #include <bufreg/detail/registration_order_layout.hpp>
 #include <bufreg/kokkos/kernel_arenas.hpp>
 #include <bufreg/kokkos/persistent_storage.hpp>
+#include <bufreg/thread_layout.hpp>
 
 namespace bufreg {
 
+/// The ThreadLayout a plan on `ExecutionSpace` uses unless told otherwise: warp_shaped where
+/// the space's memory is not the host's (GPUs), thread_contiguous on CPU backends.
+template <class ExecutionSpace>
+constexpr ThreadLayout default_thread_layout() {
+  return Kokkos::SpaceAccessibility<Kokkos::HostSpace,
+                                    typename ExecutionSpace::memory_space>::accessible
+             ? ThreadLayout::thread_contiguous
+             : ThreadLayout::warp_shaped;
+}
+
 /// The per-thread and per-team bytes a group's layout needs in a `Kokkos::TeamPolicy` kernel on
-/// `ExecutionSpace`, and the persistent storage that outlives launches. Takes a snapshot of the
-/// layout's sizes: make a new plan after the group changes.
+/// `ExecutionSpace`, laid out for its threads by a ThreadLayout, and the persistent storage that
+/// outlives launches. Takes a snapshot of the layout's sizes: make a new plan after the group
+/// changes.
 ///
 /// \code
 /// bufreg::KernelPlan<ExecSpace> plan(group);
@@ -36,7 +49,7 @@ namespace bufreg {
 /// Kokkos::parallel_for("app::kernel", policy, KOKKOS_LAMBDA(const Member& member) {
 ///   bufreg::LocalArena<256> local;
 ///   const bufreg::ThreadArenas mine = arenas.thread(member, local);
-///   double* state = mine.get<double>(state_allocator);
+///   bufreg::StridedSpan<double> state = mine.span<double>(state_allocator);
 /// });
 /// \endcode
 template <class ExecutionSpace = Kokkos::DefaultExecutionSpace>
@@ -45,24 +58,44 @@ class KernelPlan {
   using execution_space = ExecutionSpace;
   using memory_space = typename ExecutionSpace::memory_space;
 
-  explicit KernelPlan(const BufferGroup& group)
-      : m_shared_alignment(group.arena_alignment(Region::shared)),
-        m_shared_bytes(group.shared_buffer_size()),
-        m_shared_stride(detail::round_up(m_shared_bytes, m_shared_alignment)),
-        m_persistent_alignment(group.arena_alignment(Region::persistent)),
-        m_persistent_bytes(group.persistent_local_buffer_size()),
-        m_persistent_stride(detail::round_up(m_persistent_bytes, m_persistent_alignment)),
-        m_local_alignment(group.arena_alignment(Region::local)),
-        m_local_bytes(group.local_buffer_size()),
-        m_largest_shared(largest_shared_buffers(group)) {}
+  explicit KernelPlan(const BufferGroup& group,
+                      ThreadLayout layout = default_thread_layout<ExecutionSpace>())
+      : KernelPlan(group, layout, interleave_conflict(group, Region::persistent)) {}
 
-  /// The plan of `parent`'s group; std::out_of_range if it has none. (The snapshot is taken
-  /// outside the registry's lock: plan while no other thread changes that component.)
-  KernelPlan(BufferRegistry& registry, const void* parent)
-      : KernelPlan(group_of(registry, parent)) {}
+  /// The plan of `parent`'s group; std::out_of_range if it has none. Warp-shaped persistent
+  /// storage is interleaved only if no child component's either has buffers of different
+  /// widths sharing bytes. (The snapshot is taken outside the registry's lock: plan while no
+  /// other thread changes that component.)
+  KernelPlan(BufferRegistry& registry, const void* parent,
+             ThreadLayout layout = default_thread_layout<ExecutionSpace>())
+      : KernelPlan(group_of(registry, parent), layout, tree_conflict(registry, parent)) {}
+
+  /// The layout asked for, and what it gave each arena.
+  ThreadLayout thread_layout() const { return m_layout; }
+  const ArenaAddressing& shared_addressing() const { return m_shared; }
+  const ArenaAddressing& persistent_addressing() const { return m_persistent_addressing; }
+  /// One line per arena: its bytes per thread and how threads are laid out, and why warp-shaped
+  /// persistent storage fell back to contiguous rows where it did.
+  std::string describe() const {
+    std::string text = std::string("thread layout: ") + to_string(m_layout) + "\n";
+    text += "level 0: " + std::to_string(m_shared_bytes) + " B per thread, threads " +
+            std::to_string(m_shared.tile_bytes) + " B apart" +
+            (m_layout == ThreadLayout::warp_shaped && m_shared.tile_bytes > 0
+                 ? " (an odd multiple of " + std::to_string(bank_unit()) + " B: no bank conflicts)"
+                 : "") +
+            "\n";
+    text += "persistent: " + std::to_string(m_persistent_bytes) + " B per thread, ";
+    text +=
+        m_persistent_addressing.tile_threads > 1
+            ? "interleaved in tiles of " + std::to_string(m_persistent_addressing.tile_threads) +
+                  " threads (coalesced)"
+            : "contiguous rows " + std::to_string(m_persistent_addressing.tile_bytes) + " B apart";
+    if (m_persistent_fallback) text += " because " + *m_persistent_fallback;
+    return text + "\n";
+  }
 
   /// Bytes between two threads' shared arenas in level-0 scratch.
-  std::size_t shared_bytes_per_thread() const { return m_shared_stride; }
+  std::size_t shared_bytes_per_thread() const { return m_shared.tile_bytes; }
   /// Level-0 scratch bytes a team of `team_size` gets from configure(): the threads' shared
   /// arenas, the alignment slack of their common start, and any extra level-0 scratch.
   std::size_t level0_bytes_per_team(int team_size) const {
@@ -73,17 +106,21 @@ class KernelPlan {
     m_extra_team += per_team;
     m_extra_thread += per_thread;
   }
-  std::size_t persistent_bytes_per_thread() const { return m_persistent_stride; }
+  /// Bytes of persistent storage each thread of a launch takes.
+  std::size_t persistent_bytes_per_thread() const {
+    return m_persistent_addressing.tile_bytes / m_persistent_addressing.tile_threads;
+  }
   std::size_t local_bytes_per_thread() const { return m_local_bytes; }
 
-  /// `policy` with its level-0 scratch set to level0_bytes_per_team() (level 1 is left alone).
-  /// Throws std::runtime_error, before any launch, when that exceeds
+  /// `policy` with its level-0 scratch set to level0_bytes_per_team(); everything else the
+  /// policy carries is kept. Throws std::runtime_error, before any launch, when that exceeds
   /// `TeamPolicy::scratch_size_max(0)`, naming the largest shared buffers and the largest team
   /// size that would fit; std::invalid_argument for a policy whose team size is still AUTO (use
-  /// the overload taking the functor).
+  /// the overload taking the functor) or whose vector length is over 1.
   template <class... Properties>
   Kokkos::TeamPolicy<Properties...> configure(Kokkos::TeamPolicy<Properties...> policy) const {
     check_space<Properties...>();
+    check_vector_length(policy);
     if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
       throw std::invalid_argument(
           "bufreg: the policy's team size is AUTO; pass the functor to configure() so the "
@@ -95,24 +132,34 @@ class KernelPlan {
   }
 
   /// As configure(policy), and with a team size of AUTO picks Kokkos' recommended team size for
-  /// `functor`, capped at largest_team_size(). An explicit team size is checked against
-  /// Kokkos' `team_size_max` for the functor too.
-  template <class... Properties, class Functor>
+  /// `functor` launched as `Tag` (Kokkos::ParallelForTag, ParallelReduceTag or ParallelScanTag),
+  /// capped at largest_team_size() and, on GPUs, rounded down to whole warps. The policy's
+  /// league size, chunk size, level-1 scratch and properties (work tag, schedule) are kept. An
+  /// explicit team size is checked against Kokkos' `team_size_max` for the functor too.
+  template <class... Properties, class Functor, class Tag = Kokkos::ParallelForTag>
   Kokkos::TeamPolicy<Properties...> configure(Kokkos::TeamPolicy<Properties...> policy,
-                                              const Functor& functor) const {
+                                              const Functor& functor, Tag tag = {}) const {
     check_space<Properties...>();
+    check_vector_length(policy);
     if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
-      const int largest = largest_team_size(policy, functor);
+      const int largest = largest_team_size(policy, functor, tag);
       with_scratch(policy);
-      const int recommended = policy.team_size_recommended(functor, Kokkos::ParallelForTag());
-      Kokkos::TeamPolicy<Properties...> chosen(policy.space(), policy.league_size(),
-                                               std::min(recommended, largest));
+      const int team = whole_warps(std::min(policy.team_size_recommended(functor, tag), largest));
+      Kokkos::TeamPolicy<Properties...> chosen(policy.space(), policy.league_size(), team, 1);
       chosen.set_chunk_size(policy.chunk_size());
+      // Kokkos keeps level-1 scratch per team and per thread; the two sizes are read back from
+      // the totals at team sizes 1 and 2 (Serial, whose teams are one thread, reports one sum).
+      const auto level1 = [&](int size) {
+        return static_cast<std::size_t>(policy.scratch_size(1, size));
+      };
+      const std::size_t per_thread = level1(2) - level1(1);
+      chosen.set_scratch_size(1, Kokkos::PerTeam(scratch_count(level1(1) - per_thread)),
+                              Kokkos::PerThread(scratch_count(per_thread)));
       policy = chosen;
       with_scratch(policy);
     } else {
       with_scratch(policy);
-      const int kokkos_max = policy.team_size_max(functor, Kokkos::ParallelForTag());
+      const int kokkos_max = policy.team_size_max(functor, tag);
       if (policy.team_size() > kokkos_max) {
         throw std::runtime_error("bufreg: team size " + std::to_string(policy.team_size()) +
                                  " exceeds the " + std::to_string(kokkos_max) + " that " +
@@ -124,13 +171,14 @@ class KernelPlan {
   }
 
   /// The largest team size whose level-0 scratch fits `scratch_size_max(0)` and that Kokkos
-  /// allows for `functor` once the scratch is set. Throws std::runtime_error if not even one
-  /// thread fits.
-  template <class... Properties, class Functor>
-  int largest_team_size(Kokkos::TeamPolicy<Properties...> policy, const Functor& functor) const {
+  /// allows for `functor` launched as `Tag` once the scratch is set. Throws std::runtime_error
+  /// if not even one thread fits.
+  template <class... Properties, class Functor, class Tag = Kokkos::ParallelForTag>
+  int largest_team_size(Kokkos::TeamPolicy<Properties...> policy, const Functor& functor,
+                        Tag tag = {}) const {
     check_space<Properties...>();
     with_scratch(policy);
-    const int kokkos_max = policy.team_size_max(functor, Kokkos::ParallelForTag());
+    const int kokkos_max = policy.team_size_max(functor, tag);
     const int fits = team_size_that_fits(policy);
     if (fits < 1) throw std::runtime_error(limit_message(policy, 1));
     return std::min(kokkos_max, fits);
@@ -138,12 +186,13 @@ class KernelPlan {
 
   /// The handle kernels capture, for launches with `policy` (as configure() returned it) and a
   /// `LocalArena<LocalCapacity, LocalAlignment>` per thread. Grows the persistent storage to
-  /// one row per thread of the launch. Throws std::invalid_argument if the local buffers do not
-  /// fit the LocalArena, or the policy lacks the scratch configure() adds.
+  /// every thread of the launch. Throws std::invalid_argument if the local buffers do not fit
+  /// the LocalArena, or the policy lacks the scratch configure() adds or has vector lanes.
   template <std::size_t LocalCapacity, std::size_t LocalAlignment = 16, class... Properties>
   KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment> kernel_arenas(
       const Kokkos::TeamPolicy<Properties...>& policy) {
     check_space<Properties...>();
+    check_vector_length(policy);
     check_local_capacity(LocalCapacity, LocalAlignment);
     const int team_size = policy.team_size();
     // Kokkos 3 on CUDA reports scratch as int, elsewhere as size_t.
@@ -157,11 +206,19 @@ class KernelPlan {
     }
     const auto threads =
         static_cast<std::size_t>(policy.league_size()) * static_cast<std::size_t>(team_size);
-    m_persistent.reserve(threads, m_persistent_stride, m_persistent_alignment);
+    m_storage.reserve(threads, m_persistent_addressing);
     using Arenas = KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment>;
-    const typename Arenas::Layout layout{m_shared_stride,    m_shared_alignment, m_shared_bytes,
-                                         m_persistent_bytes, m_local_bytes,      team_size};
-    return Arenas(layout, m_persistent.view(), device_names());
+    const typename Arenas::Layout layout{
+        narrow(m_shared.tile_bytes, "level-0 bytes per thread"),
+        narrow(m_shared_alignment, "level-0 alignment"),
+        narrow(m_shared_bytes, "level-0 bytes per thread"),
+        narrow(m_persistent_addressing.tile_threads, "threads per persistent tile"),
+        m_persistent_addressing.tile_bytes,
+        narrow(m_persistent_bytes, "persistent bytes per thread"),
+        narrow(m_local_bytes, "local bytes per thread"),
+        narrow(static_cast<std::size_t>(team_size), "team size"),
+        narrow(threads, "threads in the launch")};
+    return Arenas(layout, m_storage.view(), device_names());
   }
 
   /// Throws std::invalid_argument unless the local arena fits `capacity` bytes aligned to
@@ -184,13 +241,82 @@ class KernelPlan {
                                 std::to_string(alignment) + "-byte aligned" + declare);
   }
 
-  PersistentStorage<memory_space>& persistent_storage() { return m_persistent; }
+  PersistentStorage<memory_space>& persistent_storage() { return m_storage; }
 
  private:
   struct NamedSize {
     std::string name;
     std::size_t bytes;
   };
+
+  KernelPlan(const BufferGroup& group, ThreadLayout layout,
+             std::optional<std::string> persistent_conflict)
+      : m_layout(layout),
+        m_shared(arena_addressing(group, Region::shared, layout)),
+        m_persistent_addressing(
+            arena_addressing(group, Region::persistent,
+                             persistent_conflict ? ThreadLayout::thread_contiguous : layout)),
+        m_persistent_fallback(layout == ThreadLayout::warp_shaped ? persistent_conflict
+                                                                  : std::nullopt),
+        m_shared_alignment(group.arena_alignment(Region::shared)),
+        m_shared_width(group.element_width(Region::shared)),
+        m_shared_bytes(group.shared_buffer_size()),
+        m_persistent_bytes(group.persistent_local_buffer_size()),
+        m_local_alignment(group.arena_alignment(Region::local)),
+        m_local_bytes(group.local_buffer_size()),
+        m_largest_shared(largest_shared_buffers(group)) {}
+
+  /// The first interleave conflict in the persistent arena of `parent` or any descendant.
+  static std::optional<std::string> tree_conflict(BufferRegistry& registry, const void* parent) {
+    std::vector<const void*> pending{parent};
+    for (std::size_t next = 0; next < pending.size() && next < 100000; ++next) {
+      const BufferGroup* group = registry.group(pending[next]);
+      if (!group) continue;
+      if (auto conflict = interleave_conflict(*group, Region::persistent)) return conflict;
+      for (const void* child : registry.children(pending[next])) pending.push_back(child);
+    }
+    return std::nullopt;
+  }
+
+  std::size_t bank_unit() const { return std::max<std::size_t>(m_shared_width, 4); }
+
+  /// Team sizes on GPUs are whole warps where they can be.
+  static int whole_warps(int team) {
+    constexpr int warp = static_cast<int>(warp_tile_threads);
+    if (default_thread_layout<ExecutionSpace>() != ThreadLayout::warp_shaped || team < warp) {
+      return team;
+    }
+    return team / warp * warp;
+  }
+
+  /// A byte count as the scratch-size type of this Kokkos (int before 3.7, size_t after).
+  static auto scratch_count(std::size_t bytes) {
+    using Count = decltype(Kokkos::PerTeam(0).value);
+    if (bytes > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+      throw std::runtime_error("bufreg: " + detail::format_bytes(bytes) +
+                               " of scratch per team or thread cannot be requested");
+    }
+    return static_cast<Count>(bytes);
+  }
+
+  /// `value` as the 32-bit field a kernel captures; std::runtime_error if it does not fit.
+  static std::uint32_t narrow(std::size_t value, const char* what) {
+    if (value > std::numeric_limits<std::uint32_t>::max()) {
+      throw std::runtime_error(std::string("bufreg: ") + std::to_string(value) + " " + what +
+                               " do not fit the 32 bits a kernel captures");
+    }
+    return static_cast<std::uint32_t>(value);
+  }
+
+  template <class Policy>
+  static void check_vector_length(const Policy& policy) {
+    if (!policy.impl_auto_vector_length() && policy.impl_vector_length() > 1) {
+      throw std::invalid_argument(
+          "bufreg: the policy's vector length is " + std::to_string(policy.impl_vector_length()) +
+          "; bufreg's arenas are per thread, and the vector lanes of a thread would share and "
+          "race on them: launch with a vector length of 1");
+    }
+  }
 
   static const BufferGroup& group_of(BufferRegistry& registry, const void* parent) {
     const BufferGroup* group = registry.group(parent);
@@ -221,9 +347,9 @@ class KernelPlan {
   }
 
   std::size_t team_bytes() const {
-    return m_extra_team + (m_shared_stride > 0 ? m_shared_alignment : 0);
+    return m_extra_team + (m_shared.tile_bytes > 0 ? m_shared_alignment : 0);
   }
-  std::size_t thread_bytes() const { return m_extra_thread + m_shared_stride; }
+  std::size_t thread_bytes() const { return m_extra_thread + m_shared.tile_bytes; }
 
   template <class Policy>
   void with_scratch(Policy& policy) const {
@@ -233,8 +359,8 @@ class KernelPlan {
       throw std::runtime_error("bufreg: " + detail::format_bytes(thread_bytes()) +
                                " of level-0 scratch per thread cannot be requested");
     }
-    policy.set_scratch_size(0, Kokkos::PerTeam(static_cast<int>(team_bytes())),
-                            Kokkos::PerThread(static_cast<int>(thread_bytes())));
+    policy.set_scratch_size(0, Kokkos::PerTeam(scratch_count(team_bytes())),
+                            Kokkos::PerThread(scratch_count(thread_bytes())));
   }
 
   /// Largest team size whose level-0 scratch fits.
@@ -259,8 +385,8 @@ class KernelPlan {
     const std::size_t needed = level0_bytes_per_team(team_size);
     std::string message =
         "bufreg: a team of " + std::to_string(team_size) + " needs " +
-        detail::format_bytes(needed) + " of level-0 scratch (" + std::to_string(m_shared_stride) +
-        " B of shared buffers per thread), over the " +
+        detail::format_bytes(needed) + " of level-0 scratch (" +
+        std::to_string(m_shared.tile_bytes) + " B of shared buffers per thread), over the " +
         detail::format_bytes(static_cast<std::size_t>(Policy::scratch_size_max(0))) + " " +
         ExecutionSpace::name() + " allows; largest shared buffers:";
     for (std::size_t i = 0; i < m_largest_shared.size(); ++i) {
@@ -293,18 +419,20 @@ class KernelPlan {
 #endif
   }
 
+  ThreadLayout m_layout;
+  ArenaAddressing m_shared;
+  ArenaAddressing m_persistent_addressing;
+  std::optional<std::string> m_persistent_fallback;  // why persistent storage is not interleaved
   std::size_t m_shared_alignment;
+  std::size_t m_shared_width;
   std::size_t m_shared_bytes;
-  std::size_t m_shared_stride;
-  std::size_t m_persistent_alignment;
   std::size_t m_persistent_bytes;
-  std::size_t m_persistent_stride;
   std::size_t m_local_alignment;
   std::size_t m_local_bytes;
   std::vector<NamedSize> m_largest_shared;
   std::size_t m_extra_team = 0;
   std::size_t m_extra_thread = 0;
-  PersistentStorage<memory_space> m_persistent;
+  PersistentStorage<memory_space> m_storage;
 };
 
 }  // namespace bufreg

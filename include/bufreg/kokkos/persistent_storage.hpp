@@ -1,6 +1,6 @@
 #pragma once
 /// \file
-/// Per-thread storage of persistent-local buffers that outlives a launch.
+/// Storage of persistent-local buffers that outlives a launch.
 
 #include <Kokkos_Core.hpp>
 
@@ -8,38 +8,48 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <utility>
+
+#include <bufreg/thread_layout.hpp>
 
 namespace bufreg {
 
-/// One row of bytes per thread of a launch (league size × team size), in `MemorySpace`, labelled
-/// "bufreg::persistent". Rows keep their contents from one launch to the next: thread
-/// (league_rank, team_rank) finds what it left there.
+/// The persistent arenas of every thread of a launch (league size × team size), in
+/// `MemorySpace`, laid out by an ArenaAddressing: contiguous rows or tiles of interleaved
+/// threads. Labelled "bufreg::persistent". Thread (league_rank, team_rank) finds what it left
+/// there in the previous launch.
 template <class MemorySpace>
 class PersistentStorage {
  public:
-  using view_type = Kokkos::View<unsigned char**, Kokkos::LayoutRight, MemorySpace>;
+  using view_type = Kokkos::View<unsigned char*, MemorySpace>;
 
-  /// Makes room for `threads` rows of `row_bytes`, each row starting at a multiple of
-  /// `alignment`. Growing keeps existing rows; a new row size starts over with zeroed rows.
-  void reserve(std::size_t threads, std::size_t row_bytes, std::size_t alignment) {
-    if (!m_allocated || row_bytes != m_row_bytes) {
-      m_rows = view_type("bufreg::persistent", threads, row_bytes);
-      m_row_bytes = row_bytes;
-      m_allocated = true;
-    } else if (threads > m_rows.extent(0)) {
-      Kokkos::resize(m_rows, threads, row_bytes);
+  /// Makes room for `threads` threads laid out by `addressing`. Growing keeps every thread's
+  /// bytes (tiles and rows are appended); new bytes, and all bytes after a change of
+  /// addressing, start zeroed.
+  void reserve(std::size_t threads, const ArenaAddressing& addressing) {
+    const std::size_t bytes = addressing.bytes_for(threads);
+    const bool same_addressing = m_addressing.tile_threads == addressing.tile_threads &&
+                                 m_addressing.tile_bytes == addressing.tile_bytes;
+    if (m_allocated && same_addressing && bytes <= m_bytes.extent(0)) return;
+    // Constructed with its extent (never default-constructed then resized: GCC 12 miscompiles
+    // that with Kokkos 4.5-4.6, kokkos#8187).
+    view_type grown("bufreg::persistent", bytes);
+    if (m_allocated && same_addressing) {
+      Kokkos::deep_copy(
+          Kokkos::subview(grown, std::pair<std::size_t, std::size_t>(0, m_bytes.extent(0))),
+          m_bytes);
     }
-    if (m_rows.data() && reinterpret_cast<std::uintptr_t>(m_rows.data()) % alignment != 0) {
-      throw std::runtime_error("bufreg: persistent storage is not " + std::to_string(alignment) +
-                               "-byte aligned");
-    }
+    m_bytes = grown;
+    m_addressing = addressing;
+    m_allocated = true;
   }
 
-  const view_type& view() const { return m_rows; }
+  const view_type& view() const { return m_bytes; }
+  const ArenaAddressing& addressing() const { return m_addressing; }
 
  private:
-  view_type m_rows;
-  std::size_t m_row_bytes = 0;
+  view_type m_bytes;
+  ArenaAddressing m_addressing;
   bool m_allocated = false;
 };
 

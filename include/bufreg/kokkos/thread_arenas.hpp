@@ -6,63 +6,84 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 
 #include <bufreg/allocator.hpp>
 #include <bufreg/detail/kokkos_debug.hpp>
 #include <bufreg/kokkos/local_arena.hpp>
 #include <bufreg/kokkos/precision.hpp>
+#include <bufreg/kokkos/strided_span.hpp>
+#include <bufreg/thread_layout.hpp>
 
 namespace bufreg {
 
-/// The base address and size of one thread's shared, persistent and local arenas. Small and
-/// trivially copyable; made by KernelArenas::thread() once per team member.
+/// Where one thread's shared, persistent and local arenas are, and how big. Small and trivially
+/// copyable; made by KernelArenas::thread() once per team member.
 ///
 /// \code
-/// double* state = arenas.get<double>(state_allocator);
+/// bufreg::StridedSpan<double> state = arenas.span<double>(state_allocator);
 /// \endcode
 class ThreadArenas {
  public:
+  /// Where this thread's persistent arena is: its tile of the storage, its place in the tile
+  /// and the tile's thread count (1 for contiguous rows; see ArenaAddressing).
+  struct Persistent {
+    unsigned char* tile = nullptr;
+    std::size_t bytes = 0;
+    std::size_t lane = 0;
+    std::size_t tile_threads = 1;
+  };
+
   KOKKOS_DEFAULTED_FUNCTION ThreadArenas() = default;
 
   KOKKOS_INLINE_FUNCTION ThreadArenas(unsigned char* shared, std::size_t shared_bytes,
-                                      unsigned char* persistent, std::size_t persistent_bytes,
-                                      unsigned char* local, std::size_t local_bytes,
-                                      detail::DeviceNames names = {})
+                                      Persistent persistent, unsigned char* local,
+                                      std::size_t local_bytes, detail::DeviceNames names = {})
       : m_shared(shared),
-        m_persistent(persistent),
         m_local(local),
+        m_persistent(persistent),
         m_shared_bytes(shared_bytes),
-        m_persistent_bytes(persistent_bytes),
         m_local_bytes(local_bytes),
         m_names(names) {}
 
-  /// The buffer `allocator` describes, as `T*`. A `zero` allocator is zero-filled by this call.
-  /// Debug builds abort, naming the buffer, when T is not the buffer's precision or the slice
-  /// lies outside its arena.
+  /// The buffer `allocator` describes. A `zero` allocator is zero-filled by this call. Debug
+  /// builds abort, naming the buffer, when T is not the buffer's precision or the slice lies
+  /// outside its arena.
   template <class T>
-  KOKKOS_INLINE_FUNCTION T* get(const Allocator& allocator) const {
-    unsigned char* base;
-    if (allocator.region == Region::shared) {
-      base = m_shared;
-    } else if (allocator.region == Region::persistent) {
-      base = m_persistent;
-    } else {
-      base = m_local;
-    }
+  KOKKOS_INLINE_FUNCTION StridedSpan<T> span(const Allocator& allocator) const {
 #if BUFREG_IMPL_DEBUG
-    check<T>(allocator);
+    check_type<T>(allocator);
+    check_slice(allocator);
 #endif
-    unsigned char* bytes = base + allocator.offset;
-    if (allocator.zero) zero_fill(bytes, allocator.bytes);
-    return reinterpret_cast<T*>(bytes);
+    const StridedSpan<T> elements(reinterpret_cast<T*>(first_byte(allocator, sizeof(T))),
+                                  allocator.count, stride(allocator));
+    if (allocator.zero) {
+      for (std::size_t k = 0; k < allocator.count; ++k) elements[k] = T{};
+    }
+    return elements;
   }
 
-  /// The same buffer as an unmanaged rank-1 View of `allocator.count` elements.
+  /// The same buffer as a plain `T*`, for buffers in contiguous storage (every buffer outside
+  /// warp_shaped persistent storage). Debug builds abort on an interleaved buffer.
   template <class T>
-  KOKKOS_INLINE_FUNCTION Kokkos::View<T*, Kokkos::AnonymousSpace, Kokkos::MemoryUnmanaged> view(
-      const Allocator& allocator) const {
-    return Kokkos::View<T*, Kokkos::AnonymousSpace, Kokkos::MemoryUnmanaged>(get<T>(allocator),
-                                                                             allocator.count);
+  KOKKOS_INLINE_FUNCTION T* get(const Allocator& allocator) const {
+#if BUFREG_IMPL_DEBUG
+    if (stride(allocator) != 1) {
+      detail::buffer_abort(m_names, allocator.name_id,
+                           "is interleaved with other threads: use span(), not get()");
+    }
+#endif
+    return span<T>(allocator).data();
+  }
+
+  /// The same buffer as an unmanaged rank-1 View (LayoutStride) of `allocator.count` elements.
+  template <class T>
+  KOKKOS_INLINE_FUNCTION
+      Kokkos::View<T*, Kokkos::LayoutStride, Kokkos::AnonymousSpace, Kokkos::MemoryUnmanaged>
+      view(const Allocator& allocator) const {
+    const StridedSpan<T> elements = span<T>(allocator);
+    return Kokkos::View<T*, Kokkos::LayoutStride, Kokkos::AnonymousSpace, Kokkos::MemoryUnmanaged>(
+        &elements[0], Kokkos::LayoutStride(allocator.count, elements.stride()));
   }
 
   /// The arenas of a child component rolled up with BufferRegistry::register_child: its shared
@@ -71,53 +92,56 @@ class ThreadArenas {
   template <std::size_t Capacity, std::size_t Alignment>
   KOKKOS_INLINE_FUNCTION ThreadArenas child(const Allocator& shared, const Allocator& persistent,
                                             LocalArena<Capacity, Alignment>& local) const {
-    return ThreadArenas(get<unsigned char>(as_bytes(shared)), shared.bytes,
-                        get<unsigned char>(as_bytes(persistent)), persistent.bytes, local.bytes,
+#if BUFREG_IMPL_DEBUG
+    check_slice(shared);
+    check_slice(persistent);
+#endif
+    Persistent child_persistent = m_persistent;
+    child_persistent.tile += persistent.offset * m_persistent.tile_threads;
+    child_persistent.bytes = persistent.bytes;
+    return ThreadArenas(m_shared + shared.offset, shared.bytes, child_persistent, local.bytes,
                         Capacity, m_names);
   }
 
-  /// Where this thread's shared and persistent arenas start (the local one is the caller's).
+  /// Where this thread's shared arena and persistent tile start (the local one is the caller's).
   KOKKOS_INLINE_FUNCTION unsigned char* shared_base() const { return m_shared; }
-  KOKKOS_INLINE_FUNCTION unsigned char* persistent_base() const { return m_persistent; }
+  KOKKOS_INLINE_FUNCTION const Persistent& persistent() const { return m_persistent; }
 
  private:
-  /// The child entries are uint8 buffers unless wider alignment made them wider types.
-  KOKKOS_INLINE_FUNCTION static Allocator as_bytes(Allocator allocator) {
-    allocator.precision = Precision::uint8;
-    allocator.count = allocator.bytes;
-    return allocator;
+  KOKKOS_INLINE_FUNCTION std::size_t stride(const Allocator& allocator) const {
+    return allocator.region == Region::persistent ? m_persistent.tile_threads : 1;
   }
 
-  KOKKOS_INLINE_FUNCTION static void zero_fill(unsigned char* bytes, std::size_t count) {
-    // Slices start aligned to at least their element size; use 4-byte stores where both the
-    // start and the length allow.
-    if (reinterpret_cast<std::uintptr_t>(bytes) % 4 == 0 && count % 4 == 0) {
-      auto* words = reinterpret_cast<std::uint32_t*>(bytes);
-      for (std::size_t i = 0; i < count / 4; ++i) words[i] = 0;
-    } else {
-      for (std::size_t i = 0; i < count; ++i) bytes[i] = 0;
-    }
+  KOKKOS_INLINE_FUNCTION unsigned char* first_byte(const Allocator& allocator,
+                                                   std::size_t element_bytes) const {
+    if (allocator.region == Region::shared) return m_shared + allocator.offset;
+    if (allocator.region == Region::local) return m_local + allocator.offset;
+    const ArenaAddressing tile{m_persistent.tile_threads, 0};
+    return m_persistent.tile + tile.offset(m_persistent.lane, allocator.offset, element_bytes);
   }
 
   template <class T>
-  KOKKOS_INLINE_FUNCTION void check(const Allocator& allocator) const {
-    std::size_t arena_bytes = m_local_bytes;
-    if (allocator.region == Region::shared) arena_bytes = m_shared_bytes;
-    if (allocator.region == Region::persistent) arena_bytes = m_persistent_bytes;
-    if (precision_of<T>() != allocator.precision) {
+  KOKKOS_INLINE_FUNCTION void check_type(const Allocator& allocator) const {
+    // The trait, not precision_of(): a constexpr host function is not callable in CUDA kernels.
+    if (PrecisionOf<std::remove_cv_t<T>>::value != allocator.precision) {
       detail::buffer_abort(m_names, allocator.name_id,
                            "accessed through a type that is not its precision");
     }
+  }
+
+  KOKKOS_INLINE_FUNCTION void check_slice(const Allocator& allocator) const {
+    std::size_t arena_bytes = m_local_bytes;
+    if (allocator.region == Region::shared) arena_bytes = m_shared_bytes;
+    if (allocator.region == Region::persistent) arena_bytes = m_persistent.bytes;
     if (allocator.bytes > arena_bytes || allocator.offset > arena_bytes - allocator.bytes) {
       detail::buffer_abort(m_names, allocator.name_id, "slice lies outside its arena");
     }
   }
 
   unsigned char* m_shared = nullptr;
-  unsigned char* m_persistent = nullptr;
   unsigned char* m_local = nullptr;
+  Persistent m_persistent;
   std::size_t m_shared_bytes = 0;
-  std::size_t m_persistent_bytes = 0;
   std::size_t m_local_bytes = 0;
   detail::DeviceNames m_names;
 };
