@@ -140,13 +140,10 @@ BufferGroup* BufferRegistry::group(const void* parent) {
   return component ? &component->group : nullptr;
 }
 
-std::vector<const void*> BufferRegistry::children(const void* parent) {
+std::map<std::string, const void*> BufferRegistry::children(const void* parent) {
   std::lock_guard lock(m_mutex);
-  std::vector<const void*> found;
-  if (const Component* component = find(parent)) {
-    for (const auto& child : component->children) found.push_back(child.second);
-  }
-  return found;
+  const Component* component = find(parent);
+  return component ? component->children : std::map<std::string, const void*>{};
 }
 
 std::pair<std::string, std::string> BufferRegistry::register_child_locked(const void* parent,

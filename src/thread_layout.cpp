@@ -1,10 +1,12 @@
 #include <bufreg/thread_layout.hpp>
 
 #include <bufreg/buffer_group.hpp>
+#include <bufreg/buffer_registry.hpp>
 #include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
 
 #include <algorithm>
+#include <set>
 #include <vector>
 
 namespace bufreg {
@@ -54,6 +56,21 @@ std::optional<std::string> interleave_conflict(const BufferGroup& group, Region 
     }
     const Span*& kept = furthest[span.width];
     if (!kept || kept->slice.stop < span.slice.stop) kept = &span;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> interleave_conflict(BufferRegistry& registry, const void* parent,
+                                               Region region) {
+  std::vector<const void*> pending{parent};
+  std::set<const void*> seen{parent};
+  for (std::size_t next = 0; next < pending.size(); ++next) {
+    const BufferGroup* group = registry.group(pending[next]);
+    if (!group) continue;
+    if (auto conflict = interleave_conflict(*group, region)) return conflict;
+    for (const auto& child : registry.children(pending[next])) {
+      if (seen.insert(child.second).second) pending.push_back(child.second);
+    }
   }
   return std::nullopt;
 }

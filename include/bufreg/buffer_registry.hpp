@@ -12,7 +12,6 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
-#include <vector>
 
 #include <bufreg/buffer_group.hpp>
 
@@ -23,8 +22,8 @@ namespace bufreg {
 /// and dies with clear_parent() or reset().
 ///
 /// A child component is rolled up into its parent as two buffers, `{name}_shared` and
-/// `{name}_persistent`, sized from the child's layout and as wide as its widest element; kernels address the child's buffers
-/// relative to those two (see get_child_allocators()).
+/// `{name}_persistent`, sized from the child's layout and as wide as its widest element; kernels
+/// address the child's buffers relative to those two (see get_child_allocators()).
 class BufferRegistry {
  public:
   explicit BufferRegistry(LayoutOptions options = {});
@@ -54,9 +53,9 @@ class BufferRegistry {
   Allocator get_allocator(const std::string& name, const void* parent, bool zero = false);
   /// nullptr for an unknown parent.
   BufferGroup* group(const void* parent);
-  /// The components registered as `parent`'s children, by entry name; empty for an unknown
-  /// parent.
-  std::vector<const void*> children(const void* parent);
+  /// The components registered as `parent`'s children, by the name register_child() was given;
+  /// empty for an unknown parent.
+  std::map<std::string, const void*> children(const void* parent);
 
   /// Registers `child`'s shared and persistent-local arenas in `parent` as buffers
   /// `{name}_shared` (shared) and `{name}_persistent` (persistent-local) whose element type is

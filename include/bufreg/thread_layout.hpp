@@ -14,6 +14,7 @@
 namespace bufreg {
 
 class BufferGroup;
+class BufferRegistry;
 
 /// The shape of the per-thread copies of a group's arenas in a kernel. KernelPlan picks one per
 /// execution space (warp_shaped on GPUs, thread_contiguous on CPUs); either runs everywhere.
@@ -70,5 +71,9 @@ ArenaAddressing arena_addressing(const BufferGroup& group, Region region, Thread
 /// Why `group`'s `region` cannot be interleaved element by element: the first two buffers of
 /// different element widths whose slices overlap; nothing when there are none.
 std::optional<std::string> interleave_conflict(const BufferGroup& group, Region region);
+/// The same for `parent`'s group and, recursively, every child component's: their buffers share
+/// the parent's storage.
+std::optional<std::string> interleave_conflict(BufferRegistry& registry, const void* parent,
+                                               Region region);
 
 }  // namespace bufreg

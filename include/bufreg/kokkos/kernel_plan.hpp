@@ -68,7 +68,8 @@ class KernelPlan {
   /// other thread changes that component.)
   KernelPlan(BufferRegistry& registry, const void* parent,
              ThreadLayout layout = default_thread_layout<ExecutionSpace>())
-      : KernelPlan(group_of(registry, parent), layout, tree_conflict(registry, parent)) {}
+      : KernelPlan(group_of(registry, parent), layout,
+                   interleave_conflict(registry, parent, Region::persistent)) {}
 
   /// The layout asked for, and what it gave each arena.
   ThreadLayout thread_layout() const { return m_layout; }
@@ -265,18 +266,6 @@ class KernelPlan {
         m_local_alignment(group.arena_alignment(Region::local)),
         m_local_bytes(group.local_buffer_size()),
         m_largest_shared(largest_shared_buffers(group)) {}
-
-  /// The first interleave conflict in the persistent arena of `parent` or any descendant.
-  static std::optional<std::string> tree_conflict(BufferRegistry& registry, const void* parent) {
-    std::vector<const void*> pending{parent};
-    for (std::size_t next = 0; next < pending.size() && next < 100000; ++next) {
-      const BufferGroup* group = registry.group(pending[next]);
-      if (!group) continue;
-      if (auto conflict = interleave_conflict(*group, Region::persistent)) return conflict;
-      for (const void* child : registry.children(pending[next])) pending.push_back(child);
-    }
-    return std::nullopt;
-  }
 
   std::size_t bank_unit() const { return std::max<std::size_t>(m_shared_width, 4); }
 
