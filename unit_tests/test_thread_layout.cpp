@@ -6,6 +6,7 @@
 #include <bufreg/buffer_registry.hpp>
 #include <bufreg/thread_layout.hpp>
 #include <bufreg/warp_access.hpp>
+#include <bufreg/warp_report.hpp>
 
 #include <gtest/gtest.h>
 
@@ -74,104 +75,51 @@ TEST(ArenaAddressing, InterleaveConflictNamesBothBuffers) {
       1u);
 }
 
-/// One buffer as a kernel reaches it: its arena, element width, byte offset from the start of
-/// the plan's (parent's) arena, and element count.
-struct Reached {
-  std::string name;
-  Region region;
-  std::size_t width;
-  std::size_t offset;
-  std::size_t count;
-};
-
-/// Every buffer of `parent`'s kernel that lives in shared or persistent storage, children's
-/// included at their region's offset, as ThreadArenas::child() reaches them.
-void reach(bufreg::BufferRegistry& registry, const void* parent, std::size_t shared_base,
-           std::size_t persistent_base, std::vector<Reached>& reached) {
-  const BufferGroup& group = *registry.group(parent);
-  std::map<std::string, std::string> regions;  // entries that hold a child's arenas
-  for (const auto& [name, child] : registry.children(parent)) {
-    const auto [shared, persistent] = registry.get_child_allocators(parent, child, name);
-    regions[name + "_shared"] = regions[name + "_persistent"] = name;
-    if (registry.group(child)) {
-      reach(registry, child, shared_base + shared.offset, persistent_base + persistent.offset,
-            reached);
-    }
-  }
-  for (std::size_t i = 0; i < group.entries().size(); ++i) {
-    const auto& placement = group.placements()[i];
-    const bufreg::CUDABuffer& buffer = group.entries()[i];
-    if (placement.region == Region::local || regions.count(buffer.name())) continue;
-    const std::size_t base = placement.region == Region::shared ? shared_base : persistent_base;
-    reached.push_back({buffer.name(), placement.region, bufreg::element_size(buffer.precision()),
-                       base + placement.slice.start, buffer.size()});
-  }
-}
-
-/// Prices every warp access of every reached buffer of `parent`'s warp-shaped plan, and checks
-/// that threads never share a byte. Returns the number of failed checks (each also reported).
+/// Prices every warp access of every buffer of `parent`'s warp-shaped plan, and checks that
+/// threads never share a byte. Returns the number of failed checks (the first few reported).
 int check_plan(bufreg::BufferRegistry& registry, const void* parent, const std::string& what) {
   const BufferGroup& top = *registry.group(parent);
-  std::vector<Reached> reached;
-  reach(registry, parent, 0, 0, reached);
-  const ArenaAddressing shared =
-      bufreg::arena_addressing(top, Region::shared, ThreadLayout::warp_shaped);
-  // As KernelPlan(registry, parent) decides: contiguous rows where the tree cannot interleave.
-  const bool conflict =
-      bufreg::interleave_conflict(registry, parent, Region::persistent).has_value();
-  const ArenaAddressing persistent = bufreg::arena_addressing(
-      top, Region::persistent,
-      conflict ? ThreadLayout::thread_contiguous : ThreadLayout::warp_shaped);
-  const bool interleaved = persistent.tile_threads > 1;
   const std::size_t widest = top.element_width(Region::shared);
   const std::size_t team_base = top.arena_alignment(Region::shared) * 5;  // any aligned start
+  const bufreg::KernelAddressing addressing =
+      bufreg::kernel_addressing(registry, parent, ThreadLayout::warp_shaped);
+  const bool interleaved = addressing.persistent.tile_threads > 1;
   int failures = 0;
-  const auto fail = [&](const Reached& buffer, const std::string& problem) {
-    if (++failures <= 5) ADD_FAILURE() << what << ": buffer '" << buffer.name << "' " << problem;
+  const auto fail = [&](const std::string& buffer, const std::string& problem) {
+    if (++failures <= 5) ADD_FAILURE() << what << ": buffer '" << buffer << "' " << problem;
   };
-  for (const Reached& buffer : reached) {
-    if (buffer.count == 0) continue;
-    const bool in_shared = buffer.region == Region::shared;
-    const ArenaAddressing& addressing = in_shared ? shared : persistent;
-    for (const std::size_t k : {std::size_t{0}, buffer.count / 2, buffer.count - 1}) {
-      for (const std::size_t warp : {0u, 1u, 3u}) {
-        std::vector<std::uint64_t> lanes(bufreg::warp_lanes);
-        for (std::size_t lane = 0; lane < lanes.size(); ++lane) {
-          const std::size_t thread = warp * bufreg::warp_lanes + lane;
-          lanes[lane] = (in_shared ? team_base : 0) +
-                        addressing.offset(thread, buffer.offset + k * buffer.width, buffer.width);
-        }
-        const bufreg::WarpAccessCost cost = bufreg::warp_access_cost(lanes, buffer.width);
-        if (in_shared) {
-          const std::size_t bound = buffer.width == widest || widest <= 4 ? 1 : 2;
-          if (cost.wavefronts > bound * cost.ideal_wavefronts) {
-            fail(buffer, "element " + std::to_string(k) + " costs " +
-                             std::to_string(cost.wavefronts) + " wavefronts, ideal " +
-                             std::to_string(cost.ideal_wavefronts));
-          }
-        } else if (interleaved && cost.sectors > cost.ideal_sectors) {
-          fail(buffer, "element " + std::to_string(k) + " costs " + std::to_string(cost.sectors) +
-                           " sectors, ideal " + std::to_string(cost.ideal_sectors));
-        }
+  for (const bufreg::BufferWarpCost& cost :
+       bufreg::warp_costs(registry, parent, ThreadLayout::warp_shaped, team_base)) {
+    const bufreg::KernelBuffer& buffer = cost.buffer;
+    if (buffer.region == Region::shared) {
+      const std::size_t bound = buffer.element_width == widest || widest <= 4 ? 1 : 2;
+      if (cost.shared.wavefronts > bound * cost.shared.ideal_wavefronts) {
+        fail(buffer.name, "costs " + std::to_string(cost.shared.wavefronts) +
+                              " wavefronts, ideal " + std::to_string(cost.shared.ideal_wavefronts));
       }
+    } else if (interleaved && cost.persistent.sectors > cost.persistent.ideal_sectors) {
+      fail(buffer.name, "costs " + std::to_string(cost.persistent.sectors) + " sectors, ideal " +
+                            std::to_string(cost.persistent.ideal_sectors));
     }
   }
   // No byte belongs to two threads: 64 threads (two tiles, two warps of a team).
+  const std::vector<bufreg::KernelBuffer> buffers = bufreg::kernel_buffers(registry, parent);
   for (const Region region : {Region::shared, Region::persistent}) {
-    const ArenaAddressing& addressing = region == Region::shared ? shared : persistent;
+    const ArenaAddressing& arena =
+        region == Region::shared ? addressing.shared : addressing.persistent;
     std::map<std::uint64_t, std::size_t> owner;
     for (std::size_t thread = 0; thread < 2 * bufreg::warp_lanes; ++thread) {
-      for (const Reached& buffer : reached) {
+      for (const bufreg::KernelBuffer& buffer : buffers) {
         if (buffer.region != region) continue;
         for (std::size_t k = 0; k < buffer.count; ++k) {
           const std::uint64_t first =
-              addressing.offset(thread, buffer.offset + k * buffer.width, buffer.width);
-          for (std::uint64_t byte = first; byte < first + buffer.width; ++byte) {
+              arena.offset(thread, buffer.offset + k * buffer.element_width, buffer.element_width);
+          for (std::uint64_t byte = first; byte < first + buffer.element_width; ++byte) {
             const auto [it, inserted] = owner.emplace(byte, thread);
             if (!inserted && it->second != thread) {
-              fail(buffer, "element " + std::to_string(k) + " of thread " + std::to_string(thread) +
-                               " touches thread " + std::to_string(it->second) + "'s byte " +
-                               std::to_string(byte));
+              fail(buffer.name, "element " + std::to_string(k) + " of thread " +
+                                    std::to_string(thread) + " touches thread " +
+                                    std::to_string(it->second) + "'s byte " + std::to_string(byte));
               break;
             }
           }
@@ -180,6 +128,31 @@ int check_plan(bufreg::BufferRegistry& registry, const void* parent, const std::
     }
   }
   return failures;
+}
+
+TEST(KernelBuffers, ChildBuffersAreReachedInsideTheirRegions) {
+  bufreg::BufferRegistry registry;
+  int parent = 0, child = 0;
+  registry.register_buffer("x", &parent, 2, Location::shared, false, {}, Precision::float64);
+  registry.register_buffer("k", &child, 3, Location::shared, false, {}, Precision::float64);
+  registry.register_buffer("e", &child, 1, Location::local, true, {}, Precision::float32);
+  registry.register_buffer("t", &child, 4, Location::local);  // stays in the child's LocalArena
+  registry.register_child(&parent, &child, "step");
+  const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "step");
+  const std::vector<bufreg::KernelBuffer> buffers = bufreg::kernel_buffers(registry, &parent);
+  ASSERT_EQ(buffers.size(), 3u);
+  EXPECT_EQ(buffers[0].name, "step/k");
+  EXPECT_EQ(buffers[0].region, Region::shared);
+  EXPECT_EQ(buffers[0].offset, shared.offset);
+  EXPECT_EQ(buffers[0].count, 3u);
+  EXPECT_EQ(buffers[1].name, "step/e");
+  EXPECT_EQ(buffers[1].region, Region::persistent);
+  EXPECT_EQ(buffers[1].element_width, 4u);
+  EXPECT_EQ(buffers[1].offset, persistent.offset);
+  EXPECT_EQ(buffers[2].name, "x");
+  EXPECT_EQ(buffers[2].offset, 0u);
+  int nobody = 0;
+  EXPECT_THROW(bufreg::kernel_buffers(registry, &nobody), std::out_of_range);
 }
 
 TEST(WarpShapedLayout, EveryOdeBufferCostsTheIdealOrTheBound) {

@@ -16,3 +16,4 @@
 #include <bufreg/verify.hpp>
 #include <bufreg/version.hpp>
 #include <bufreg/warp_access.hpp>
+#include <bufreg/warp_report.hpp>
