@@ -23,6 +23,7 @@
 #include "arena_svg.hpp"
 #include "dsa_dir.hpp"
 #include "layout_benchmarks.hpp"
+#include "ode/gpu_memory_model.hpp"
 #include "ode/register_ode_benchmarks.hpp"
 #include "planner_benchmarks.hpp"
 #include "summary.hpp"
@@ -114,8 +115,18 @@ int main(int argc, char** argv) {
         "\nThe ODE kernel's buffers for 40 states, all in shared memory: bytes per thread "
         "(Planner::best for live intervals)\n%s",
         lifetimes.text.c_str());
-    write(options.out_dir + "/bufreg_perf_summary.json",
-          summary.json(ExecSpace::name(), options.settings.systems, lifetimes.json));
+    const auto gpu_model = ode::gpu_memory_model();
+    std::printf(
+        "\nGPU memory model of the ODE kernels (a model, not a measurement: bufreg laid out "
+        "warp_shaped as on CUDA, priced by bufreg::warp_access_cost for one 32-lane warp).\n"
+        "wavefronts: the costliest level-0 access / its ideal; sectors: the costliest persistent "
+        "access / its ideal;\nfunctor B: sizeof the kernel functor in this build; shared B: "
+        "level-0 "
+        "bytes per thread; team: the largest team whose level 0 fits 48 KiB\n%s",
+        gpu_model.text.c_str());
+    write(
+        options.out_dir + "/bufreg_perf_summary.json",
+        summary.json(ExecSpace::name(), options.settings.systems, lifetimes.json, gpu_model.json));
     status = reporter.errors() > 0 ? 1 : 0;
     if (status) std::printf("\n%d benchmark(s) failed their checks\n", reporter.errors());
   }

@@ -86,8 +86,8 @@ bufreg::BufferGroup ode_group(std::size_t n, bool with_loop, Variant variant) {
 
 }  // namespace
 
-LifetimeTable ode_lifetime_layouts(std::size_t n) {
-  LifetimeTable table;
+ReportTable ode_lifetime_layouts(std::size_t n) {
+  ReportTable table;
   char line[256];
   std::snprintf(line, sizeof line, "%-16s %10s %14s %16s %10s\n", "buffers", "no alias",
                 "manual alias", "live intervals", "LOAD");

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "report_table.hpp"
+
 namespace perf {
 
 /// Registers "plan/<instance>" for every CSV file in `directory`: one plan_offsets call per
@@ -13,11 +15,7 @@ void register_planner_benchmarks(const std::string& directory, double budget_ms)
 
 /// Shared bytes per thread of the demo integrator's buffers for `n` states: without aliasing,
 /// with the step's manual alias, and planned from per-phase live intervals, for the step alone
-/// and for the loop and the step in one group. A text table and the same as JSON.
-struct LifetimeTable {
-  std::string text;
-  std::string json;
-};
-LifetimeTable ode_lifetime_layouts(std::size_t n);
+/// and for the loop and the step in one group.
+ReportTable ode_lifetime_layouts(std::size_t n);
 
 }  // namespace perf

@@ -34,9 +34,10 @@ class Summary {
  public:
   explicit Summary(const std::map<std::string, Result>& results);
   std::string table(const std::string& backend, int systems) const;
-  /// `extra_ode_layouts`: a JSON value stored under "ode_lifetime_layouts".
-  std::string json(const std::string& backend, int systems,
-                   const std::string& extra_ode_layouts) const;
+  /// `extra_ode_layouts` and `gpu_memory_model`: JSON values stored under
+  /// "ode_lifetime_layouts" and "gpu_memory_model".
+  std::string json(const std::string& backend, int systems, const std::string& extra_ode_layouts,
+                   const std::string& gpu_memory_model) const;
 
  private:
   struct LayoutRow {

@@ -113,12 +113,15 @@ class IntegratorLoop {
 };
 
 /// Every allocator the integrator kernel needs; the step's and controller's are relative to
-/// their regions in the loop's arenas.
+/// their regions in the loop's arenas. Kernels read it from device memory (608 bytes as a kernel
+/// argument would push the functor past the 512 bytes CUDA passes directly).
 struct Allocators {
   bufreg::Allocator state, proposal, error, output;
   bufreg::Allocator step_shared, step_persistent, controller_shared, controller_persistent;
   bufreg::Allocator k[7], stage;
   bufreg::Allocator previous_error, step_size;
+
+  Allocators() = default;  // for Kokkos::View<Allocators>
 
   explicit Allocators(const IntegratorLoop& loop)
       : state(loop.buffers().get_allocator("state")),

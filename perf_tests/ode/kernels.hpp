@@ -57,12 +57,13 @@ struct BufregIntegrator {
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
   using Capacity = LocalCapacity<N>;
   bufreg::KernelArenas<ExecSpace, Capacity::loop> arenas;
-  Allocators a;
+  Kokkos::View<const Allocators, typename ExecSpace::memory_space> allocators;
   Batch<ExecSpace> batch;
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
     const int system = member.league_rank() * member.team_size() + member.team_rank();
     if (system >= batch.systems) return;
+    const Allocators& a = allocators();
     bufreg::LocalArena<Capacity::loop> local;
     bufreg::LocalArena<Capacity::step> step_local;
     bufreg::LocalArena<Capacity::controller> controller_local;

@@ -116,13 +116,23 @@ class BatchData {
 /// The integrator through bufreg: components register, the plan sizes the launch.
 template <class ExecSpace, class System, int N>
 class BufregRunner {
+  using memory_space = typename ExecSpace::memory_space;
+
+  static Kokkos::View<const Allocators, memory_space> device_allocators(const Allocators& value) {
+    const Kokkos::View<Allocators, memory_space> copy("ode::allocators");
+    const auto host = Kokkos::create_mirror_view(copy);
+    host() = value;
+    Kokkos::deep_copy(copy, host);
+    return copy;
+  }
+
  public:
   using Functor = BufregIntegrator<ExecSpace, System, N>;
 
   BufregRunner(Mix mix, bool aliasing, const Batch<ExecSpace>& batch)
       : m_loop(m_registry, N, mix, aliasing),
         m_plan(m_registry, &m_loop),
-        m_functor{{}, Allocators(m_loop), batch} {
+        m_functor{{}, device_allocators(Allocators(m_loop)), batch} {
     // The children's LocalArenas are the kernel's to size: check them before any launch.
     bufreg::KernelPlan<ExecSpace>(m_registry, m_loop.step().buffers().owner())
         .check_local_capacity(LocalCapacity<N>::step, 16);
