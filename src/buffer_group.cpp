@@ -156,11 +156,13 @@ std::pair<bool, bool> BufferGroup::update_buffer(const std::string& name,
   const std::size_t slot = find(name);
   if (slot == npos) return {false, false};
   const CUDABuffer& old = m_entries[slot];
+  // Every field the update leaves empty keeps its value, the live interval too; the result is
+  // checked exactly as register_buffer checks a new entry, before anything is stored.
   CUDABuffer buffer(
       old.name(), update.size.value_or(old.size()), update.location.value_or(old.location()),
       update.persistent.value_or(old.persistent()), update.aliases.value_or(old.aliases()),
-      update.precision.value_or(old.precision()));
-  if (buffer == old) return {true, false};
+      update.precision.value_or(old.precision()), update.live.value_or(old.live()));
+  if (buffer == old) return {true, false};  // nothing changed: the cached layout stays valid
   const std::size_t parent = check_registration(buffer, slot);
   const std::size_t bound = checked_byte_bound(buffer, slot);
   store(std::move(buffer), slot, parent, bound, 0);

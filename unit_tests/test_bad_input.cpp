@@ -105,6 +105,12 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
   refused("update_buffer(\"carry\", {.size = SIZE_MAX / 2})",
           [&] { group.update_buffer("carry", update([](auto& u) { u.size = huge; })); }, invalid,
           {"'carry'", "overflow"});
+  refused(
+      "update_buffer(\"stage\", {.live = LiveInterval{3, 3}})",
+      [&] {
+        group.update_buffer("stage", update([](auto& u) { u.live = bufreg::LiveInterval{3, 3}; }));
+      },
+      invalid, {"'stage'", "[3, 3) is empty"});
   refused("get_allocator(\"ghost\")", [&] { group.get_allocator("ghost"); }, out_of_range,
           {"'ghost'"});
   refused("BufferGroup(LayoutOptions{12})", [] { BufferGroup bad(bufreg::LayoutOptions{12}); },

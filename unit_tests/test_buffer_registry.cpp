@@ -265,6 +265,22 @@ TEST(UpdateSettings, InvalidValueThrowsAndChangesNothing) {
   EXPECT_NO_THROW(registry.update(&component, {{"ghost_location", "texture"}}));  // ignored
 }
 
+TEST(UpdateSettings, MovesKeepLiveIntervalsAndANoOpKeepsTheLayout) {
+  BufferRegistry registry(LayoutOptions{16, bufreg::Planner::best});
+  Component component;
+  registry.register_buffer("a", &component, 4, Location::shared, false, std::nullopt,
+                           Precision::float32, bufreg::LiveInterval{0, 1});
+  registry.register_buffer("b", &component, 4, Location::shared, false, std::nullopt,
+                           Precision::float32, bufreg::LiveInterval{1, 2});
+  EXPECT_EQ(registry.shared_buffer_size(&component), 16u);
+  const std::size_t builds = registry.group(&component)->layout_builds();
+  registry.update(&component, {{"b_location", "shared"}});  // where it is already
+  EXPECT_EQ(registry.shared_buffer_size(&component), 16u);
+  EXPECT_EQ(registry.group(&component)->layout_builds(), builds);
+  registry.update(&component, {{"b_location", "local"}});
+  EXPECT_EQ(registry.group(&component)->entries()[1].live(), (bufreg::LiveInterval{1, 2}));
+}
+
 TEST(Registry, DefaultInstanceIsOneObject) {
   EXPECT_EQ(&bufreg::buffer_registry(), &bufreg::buffer_registry());
 }

@@ -64,7 +64,10 @@ class BufferGroup {
                        Precision precision = Precision::float32,
                        std::optional<LiveInterval> live = std::nullopt);
 
-  /// Applies `update` to `name`: {recognized, changed}. An unknown name is {false, false}.
+  /// Applies the fields `update` sets to `name` and keeps the others: {recognized, changed}.
+  /// An unknown name is {false, false}; an update that changes nothing is {true, false} and
+  /// keeps the cached layout. The result must pass register_buffer's checks, else this throws
+  /// as register_buffer would and changes nothing.
   std::pair<bool, bool> update_buffer(const std::string& name, const BufferUpdate& update);
 
   /// Drops the cached layout; the next query computes it again.
@@ -127,8 +130,8 @@ class BufferGroup {
   LayoutOptions m_options;
   std::vector<CUDABuffer> m_entries;
   std::vector<detail::LayoutItem> m_items;  // entry -> what the layout reads, alias links too
-  detail::NameIndex m_index;                 // name -> entry
-  std::size_t m_byte_bound = 0;              // sum of every entry's bytes plus alignment padding
+  detail::NameIndex m_index;                // name -> entry
+  std::size_t m_byte_bound = 0;             // sum of every entry's bytes plus alignment padding
 
   mutable bool m_layout_valid = false;
   mutable std::size_t m_layout_builds = 0;
