@@ -281,6 +281,25 @@ TEST(UpdateSettings, MovesKeepLiveIntervalsAndANoOpKeepsTheLayout) {
   EXPECT_EQ(registry.group(&component)->entries()[1].live(), (bufreg::LiveInterval{1, 2}));
 }
 
+TEST(UpdateSettings, AMoveTheGroupRefusesChangesNothing) {
+  BufferRegistry registry;
+  Component component;
+  registry.register_buffer("a", &component, 4, Location::local);
+  // Persistent and live: allowed in shared memory, but a persistent local buffer lives across
+  // launches and cannot have a live interval.
+  registry.register_buffer("b", &component, 4, Location::shared, true, std::nullopt,
+                           Precision::float32, bufreg::LiveInterval{0, 2});
+  const auto entries = registry.group(&component)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] {
+        registry.update(&component, {{"a_location", "shared"}, {"b_location", "local"}});
+      },
+      {"bufreg: buffer 'b': is persistent, so it lives across launches and cannot have a live "
+       "interval"}));
+  EXPECT_EQ(registry.group(&component)->entries(), entries);  // 'a' did not move either
+  EXPECT_EQ(registry.shared_buffer_size(&component), 16u);
+}
+
 TEST(Registry, DefaultInstanceIsOneObject) {
   EXPECT_EQ(&bufreg::buffer_registry(), &bufreg::buffer_registry());
 }
