@@ -29,3 +29,11 @@ execute_process(COMMAND "${TOOL}" "${WORK}/missing.csv" RESULT_VARIABLE status E
 if(status EQUAL 0 OR NOT err MATCHES "missing.csv: cannot be read")
   message(SEND_ERROR "a missing file was not refused: ${err}")
 endif()
+
+# A buffer of the largest size is planned, not crashed on: its peak is that size.
+file(WRITE "${WORK}/largest.csv" "0,0,4,18446744073709551615\n")
+execute_process(COMMAND "${TOOL}" "${WORK}/largest.csv" RESULT_VARIABLE status
+                OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT status EQUAL 0 OR NOT out MATCHES "largest +1 +18446744073709551615 +18446744073709551615 +18446744073709551615 ")
+  message(SEND_ERROR "largest.csv: status ${status}, expected a plan of peak 2^64 - 1:\n${out}${err}")
+endif()

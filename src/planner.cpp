@@ -132,15 +132,16 @@ Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& opt
   validate(buffers);
   const Sized s = sized(buffers);
   const std::size_t load = load_of(buffers);
-  // The heuristics: every order with both fits; the first best one wins.
+  // The heuristics: every order with both fits; the first best one wins. The first one is
+  // taken whatever its peak, which may be the largest std::size_t.
   std::vector<std::size_t> best;
-  std::size_t best_peak = std::numeric_limits<std::size_t>::max();
+  std::size_t best_peak = 0;
   std::string method;
   for (const auto& [name, order] : orders(s.instance)) {
     for (const Fit fit : {Fit::best, Fit::first}) {
       auto offsets = detail::dsa::place_in_order(s.instance, order, fit);
       const std::size_t peak = detail::dsa::peak_of(s.instance, offsets);
-      if (peak < best_peak) {
+      if (method.empty() || peak < best_peak) {
         best = std::move(offsets);
         best_peak = peak;
         method = (fit == Fit::best ? "best fit by " : "first fit by ") + name;

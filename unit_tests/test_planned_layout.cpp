@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <stdexcept>
 
@@ -105,6 +106,17 @@ TEST(PlannedLayout, UpdatingAnIntervalReplans) {
   update.live = std::optional<LiveInterval>{};  // b now lives for the whole kernel
   EXPECT_EQ(group.update_buffer("b", update), std::make_pair(true, true));
   EXPECT_EQ(group.shared_buffer_size(), 32u);
+}
+
+TEST(PlannedLayout, ABufferOfTheLargestSize) {
+  const std::size_t most = std::numeric_limits<std::size_t>::max();
+  BufferGroup group(LayoutOptions{1, Planner::best});
+  group.register_buffer("everything", most, Location::shared, false, {}, Precision::uint8);
+  EXPECT_EQ(group.shared_buffer_size(), most);
+  const bufreg::Allocator allocator = group.get_allocator("everything");
+  EXPECT_EQ(allocator.offset, 0u);
+  EXPECT_EQ(allocator.bytes, most);
+  EXPECT_TRUE(bufreg::verify(group).empty());
 }
 
 TEST(PlannedLayout, RefusesABadPlannerOrBudget) {

@@ -146,6 +146,21 @@ TEST(Planner, RefusesSizesThatOverflowAndLoadSaturates) {
   EXPECT_EQ(bufreg::load_of({{0, 2, most / 2, 1}, {2, 3, most / 2 + 10, 1}}), most / 2 + 10);
 }
 
+TEST(Planner, PlansAPeakOfTheLargestSize) {
+  const std::size_t most = std::numeric_limits<std::size_t>::max();
+  const std::vector<LiveBuffer> all = {{0, 1, most, 1}};
+  for (const auto& plan : {bufreg::plan_offsets(all), bufreg::greedy_by_size(all)}) {
+    EXPECT_EQ(plan.offsets, std::vector<std::size_t>{0});
+    EXPECT_EQ(plan.peak, most);
+    EXPECT_EQ(plan.load, most);
+  }
+  const std::vector<LiveBuffer> two = {{0, 2, most - 8, 1}, {1, 3, 8, 1}, {0, 3, 0, 1}};
+  const auto plan = bufreg::plan_offsets(two);
+  EXPECT_EQ(plan.offsets, (std::vector<std::size_t>{0, most - 8, 0}));
+  EXPECT_EQ(plan.peak, most);
+  EXPECT_EQ(first_problem(two, plan.offsets), "");
+}
+
 TEST(CheckPlan, CatchesOverlapsAndMisalignment) {
   const std::vector<LiveBuffer> buffers = {{0, 4, 8, 1}, {2, 6, 8, 8}, {4, 8, 8, 1}};
   EXPECT_TRUE(bufreg::check_plan(buffers, {0, 8, 0}).empty());  // 0 and 2 never meet
