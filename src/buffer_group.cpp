@@ -1,4 +1,5 @@
 #include <bufreg/buffer_group.hpp>
+#include <bufreg/detail/dsa.hpp>
 #include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/planned_layout.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
@@ -22,10 +23,7 @@ LayoutOptions checked(LayoutOptions options) {
                                 std::to_string(static_cast<int>(options.planner)) +
                                 " is not a Planner");
   }
-  if (!(options.plan_budget_ms >= 0)) {
-    throw std::invalid_argument("bufreg: plan budget " + std::to_string(options.plan_budget_ms) +
-                                " ms is negative");
-  }
+  detail::dsa::check_budget(options.plan_budget_ms);
   return options;
 }
 

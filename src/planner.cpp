@@ -4,6 +4,7 @@
 #include <bufreg/detail/dsa.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -41,6 +42,32 @@ void validate(const std::vector<LiveBuffer>& buffers) {
     total += b.size + (b.alignment - 1);
   }
 }
+
+}  // namespace
+
+namespace detail::dsa {
+
+void check_budget(double budget_ms) {
+  if (std::isnan(budget_ms)) {
+    throw std::invalid_argument("bufreg: plan budget nan ms is not a number");
+  }
+  if (budget_ms < 0) {
+    throw std::invalid_argument("bufreg: plan budget " + std::to_string(budget_ms) +
+                                " ms is negative");
+  }
+}
+
+std::size_t work_budget(double budget_ms) {
+  // Converting a double beyond std::size_t's range is undefined: compare with 2^digits, the
+  // first power of two it cannot hold, which is exact in a double.
+  const double work = budget_ms * work_per_ms;
+  const double beyond = std::ldexp(1.0, std::numeric_limits<std::size_t>::digits);
+  return work >= beyond ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(work);
+}
+
+}  // namespace detail::dsa
+
+namespace {
 
 /// The buffers of positive size (zero-byte buffers need no room: they go at offset 0).
 struct Sized {
@@ -129,6 +156,7 @@ Plan greedy_by_size(const std::vector<LiveBuffer>& buffers) {
 }
 
 Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& options) {
+  detail::dsa::check_budget(options.budget_ms);
   validate(buffers);
   const Sized s = sized(buffers);
   const std::size_t load = load_of(buffers);
@@ -150,7 +178,7 @@ Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& opt
   }
   // The search: half the budget for a plan at LOAD; the rest bisects between the lowest
   // capacity not yet ruled out and the best peak so far, each probe with an equal share.
-  const auto budget = static_cast<std::size_t>(std::max(0.0, options.budget_ms) * work_per_ms);
+  const std::size_t budget = detail::dsa::work_budget(options.budget_ms);
   std::size_t used = 0, nodes = 0;
   const auto probe = [&](std::size_t capacity, std::size_t share) {
     const auto found = detail::dsa::search(s.instance, capacity, share);

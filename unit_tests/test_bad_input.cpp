@@ -125,11 +125,27 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
             BufferGroup bad(bufreg::LayoutOptions{16, bufreg::Planner::best, -1.0});
           },
           invalid, {"budget"});
+  refused("BufferGroup(LayoutOptions{16, Planner::best, NAN})",
+          [] {
+            BufferGroup bad(bufreg::LayoutOptions{16, bufreg::Planner::best,
+                                                  std::numeric_limits<double>::quiet_NaN()});
+          },
+          invalid, {"budget", "not a number"});
   refused("plan_offsets({{0, 2, 8}, {5, 5, 8}})",
           [] {
             bufreg::plan_offsets({{0, 2, 8, 1}, {5, 5, 8, 1}});
           },
           invalid, {"live buffer 1", "empty"});
+  refused("plan_offsets({{0, 2, 8}}, {-1.0})",
+          [] {
+            bufreg::plan_offsets({{0, 2, 8, 1}}, {-1.0});
+          },
+          invalid, {"budget", "negative"});
+  refused("plan_offsets({{0, 2, 8}}, {NAN})",
+          [] {
+            bufreg::plan_offsets({{0, 2, 8, 1}}, {std::numeric_limits<double>::quiet_NaN()});
+          },
+          invalid, {"budget", "not a number"});
   refused("parse_location(\"texture\")", [] { bufreg::parse_location("texture"); }, invalid,
           {"'texture'"});
   refused("CUDABuffer(\"x\", 4, shared).build_allocator({}, {}, {})",

@@ -161,6 +161,35 @@ TEST(Planner, PlansAPeakOfTheLargestSize) {
   EXPECT_EQ(first_problem(two, plan.offsets), "");
 }
 
+TEST(Planner, AnInfiniteOrHugeBudgetMeansNoLimit) {
+  // The heuristics reach 16 here; only the search finds LOAD, 15.
+  const std::vector<LiveBuffer> buffers = {
+      {3, 6, 6, 1}, {2, 4, 1, 1}, {1, 4, 5, 1}, {1, 2, 5, 1}, {0, 3, 5, 1}};
+  EXPECT_EQ(bufreg::plan_offsets(buffers, bufreg::PlanOptions{0}).peak, 16u);
+  for (const double budget : {std::numeric_limits<double>::infinity(), 1.8e13, 1.9e13, 1e300,
+                              std::numeric_limits<double>::max()}) {
+    SCOPED_TRACE("budget " + std::to_string(budget));
+    const auto plan = bufreg::plan_offsets(buffers, bufreg::PlanOptions{budget});
+    EXPECT_EQ(plan.method, "search");
+    EXPECT_EQ(plan.peak, 15u);
+    EXPECT_EQ(plan.load, 15u);
+    EXPECT_EQ(first_problem(buffers, plan.offsets), "");
+  }
+}
+
+TEST(Planner, RefusesANanOrNegativeBudget) {
+  const std::vector<LiveBuffer> buffers = {{0, 2, 4, 1}};
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { bufreg::plan_offsets(buffers, {std::numeric_limits<double>::quiet_NaN()}); },
+      {"bufreg: plan budget nan ms is not a number"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>([&] { bufreg::plan_offsets(buffers, {-1.0}); },
+                                                 {"bufreg: plan budget -1.000000 ms is negative"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { bufreg::plan_offsets(buffers, {-std::numeric_limits<double>::infinity()}); },
+      {"ms is negative"}));
+  EXPECT_EQ(bufreg::plan_offsets(buffers, {-0.0}).peak, 4u);  // -0 is zero, not negative
+}
+
 TEST(CheckPlan, CatchesOverlapsAndMisalignment) {
   const std::vector<LiveBuffer> buffers = {{0, 4, 8, 1}, {2, 6, 8, 8}, {4, 8, 8, 1}};
   EXPECT_TRUE(bufreg::check_plan(buffers, {0, 8, 0}).empty());  // 0 and 2 never meet

@@ -53,7 +53,8 @@ struct BufferUpdate {
 class BufferGroup {
  public:
   BufferGroup();
-  /// Throws std::invalid_argument unless options.alignment is a power of two.
+  /// Throws std::invalid_argument unless options.alignment is a power of two, options.planner
+  /// a Planner and options.plan_budget_ms a number >= 0 (+inf: no limit).
   explicit BufferGroup(LayoutOptions options);
 
   /// Adds a buffer, or replaces the entry of that name in place. `aliases` must name a buffer
