@@ -219,7 +219,17 @@ std::vector<std::string> check_plan(const std::vector<LiveBuffer>& buffers,
       problems.push_back("buffer " + std::to_string(i) + ": offset " + std::to_string(offsets[i]) +
                          " is not aligned to " + std::to_string(buffers[i].alignment));
     }
+    if (buffers[i].size > std::numeric_limits<std::size_t>::max() - offsets[i]) {
+      problems.push_back("buffer " + std::to_string(i) + ": offset " + std::to_string(offsets[i]) +
+                         " + size " + std::to_string(buffers[i].size) +
+                         " runs past the largest std::size_t");
+    }
   }
+  // Whether buffer a's bytes end at or before b's start, without computing offset + size,
+  // which wraps for a buffer that runs past the end (and would then seem to end early).
+  const auto ends_before = [&](std::size_t a, std::size_t b) {
+    return offsets[a] <= offsets[b] && offsets[b] - offsets[a] >= buffers[a].size;
+  };
   // Pairs live at the same time must not share bytes: sweep over time, compare the live ones.
   std::vector<std::size_t> order(buffers.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -231,9 +241,8 @@ std::vector<std::string> check_plan(const std::vector<LiveBuffer>& buffers,
                               [&](std::size_t j) { return buffers[j].upper <= buffers[i].lower; }),
                live.end());
     for (const std::size_t j : live) {
-      const bool apart = buffers[i].size == 0 || buffers[j].size == 0 ||
-                         offsets[i] + buffers[i].size <= offsets[j] ||
-                         offsets[j] + buffers[j].size <= offsets[i];
+      const bool apart =
+          buffers[i].size == 0 || buffers[j].size == 0 || ends_before(i, j) || ends_before(j, i);
       if (!apart && problems.size() < 100) {
         problems.push_back("buffers " + std::to_string(j) + " and " + std::to_string(i) +
                            " are live together and share memory");

@@ -202,4 +202,21 @@ TEST(CheckPlan, CatchesOverlapsAndMisalignment) {
   EXPECT_EQ(bufreg::check_plan(buffers, {0}).front(), "3 buffers but 1 offsets");
 }
 
+TEST(CheckPlan, CatchesOverlapsWhereOffsetPlusSizeWraps) {
+  const std::size_t most = std::numeric_limits<std::size_t>::max();
+  // Buffer 0 covers [8, 2^64 + 7): offset + size wraps to 7, which once looked below buffer 1.
+  const std::vector<LiveBuffer> buffers = {{0, 2, most, 1}, {1, 3, 16, 1}};
+  EXPECT_EQ(bufreg::check_plan(buffers, {8, 16}),
+            (std::vector<std::string>{
+                "buffer 0: offset 8 + size 18446744073709551615 runs past the largest std::size_t",
+                "buffers 0 and 1 are live together and share memory"}));
+  // Running past the end is wrong even with nothing beside it.
+  EXPECT_EQ(bufreg::check_plan({{0, 1, 16, 1}}, {most - 8}),
+            std::vector<std::string>{"buffer 0: offset 18446744073709551607 + size 16 runs past "
+                                     "the largest std::size_t"});
+  // Reaching the last byte exactly is fine, and so are buffers just apart or never together.
+  EXPECT_TRUE(bufreg::check_plan({{0, 2, 16, 1}, {1, 3, most - 16, 1}}, {most - 16, 0}).empty());
+  EXPECT_TRUE(bufreg::check_plan({{0, 1, most, 1}, {1, 2, most, 1}}, {0, 0}).empty());
+}
+
 }  // namespace

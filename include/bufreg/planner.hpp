@@ -52,8 +52,8 @@ Plan greedy_by_size(const std::vector<LiveBuffer>& buffers);
 /// an alignment that is not a power of two, or sizes whose sum could overflow std::size_t.
 Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& options = {});
 
-/// What is wrong with `offsets` for `buffers`: overlaps in both time and memory, misalignment.
-/// Empty when the plan is valid.
+/// What is wrong with `offsets` for `buffers`: overlaps in both time and memory, misalignment,
+/// bytes past the largest std::size_t. Empty when the plan is valid.
 std::vector<std::string> check_plan(const std::vector<LiveBuffer>& buffers,
                                     const std::vector<std::size_t>& offsets);
 
