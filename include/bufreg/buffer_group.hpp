@@ -105,9 +105,15 @@ class BufferGroup {
 
   /// A text table, one row per buffer: name, location, persistent, alias target, live interval,
   /// arena, offset, bytes, and whether an alias landed inside its parent; then the planner and
-  /// each arena's peak, LOAD (the most bytes live at once) and their ratio.
+  /// each arena's peak, LOAD (the most bytes live at once) and their ratio. Names show
+  /// backslashes doubled, newlines, tabs and CRs as `\n`, `\t`, `\r`, and other control
+  /// characters and bytes that are not UTF-8 as `\xNN`; a name longer than 40 characters is
+  /// printed whole but does not widen its column.
   std::string describe() const;
   /// The same as a JSON object: {"alignment", "planner", "arenas": {...}, "buffers": [...]}.
+  /// Always valid UTF-8: control characters in names become `\u00XX`, and so does each byte
+  /// that is not part of well-formed UTF-8 (`\u00XX` of the byte, U+0080..U+00FF: the byte can
+  /// be recovered, but reads like the Latin-1 character of that value).
   std::string to_json() const;
 
  private:
