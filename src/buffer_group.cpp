@@ -1,4 +1,5 @@
 #include <bufreg/buffer_group.hpp>
+#include <bufreg/detail/dsa.hpp>
 #include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/planned_layout.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
@@ -22,10 +23,7 @@ LayoutOptions checked(LayoutOptions options) {
                                 std::to_string(static_cast<int>(options.planner)) +
                                 " is not a Planner");
   }
-  if (!(options.plan_budget_ms >= 0)) {
-    throw std::invalid_argument("bufreg: plan budget " + std::to_string(options.plan_budget_ms) +
-                                " ms is negative");
-  }
+  detail::dsa::check_budget(options.plan_budget_ms);
   return options;
 }
 
@@ -156,11 +154,13 @@ std::pair<bool, bool> BufferGroup::update_buffer(const std::string& name,
   const std::size_t slot = find(name);
   if (slot == npos) return {false, false};
   const CUDABuffer& old = m_entries[slot];
+  // Every field the update leaves empty keeps its value, the live interval too; the result is
+  // checked exactly as register_buffer checks a new entry, before anything is stored.
   CUDABuffer buffer(
       old.name(), update.size.value_or(old.size()), update.location.value_or(old.location()),
       update.persistent.value_or(old.persistent()), update.aliases.value_or(old.aliases()),
-      update.precision.value_or(old.precision()));
-  if (buffer == old) return {true, false};
+      update.precision.value_or(old.precision()), update.live.value_or(old.live()));
+  if (buffer == old) return {true, false};  // nothing changed: the cached layout stays valid
   const std::size_t parent = check_registration(buffer, slot);
   const std::size_t bound = checked_byte_bound(buffer, slot);
   store(std::move(buffer), slot, parent, bound, 0);

@@ -236,11 +236,16 @@ std::set<std::string> BufferRegistry::update(const void* parent,
     }
     recognized.insert(key);
   }
+  if (moves.empty()) return recognized;
+  // Move on a copy: a move the group refuses (a persistent buffer with a live interval cannot
+  // become local) must not leave the moves before it applied.
+  BufferGroup moved = component->group;
   for (const auto& [name, location] : moves) {
     BufferUpdate move;
     move.location = location;
-    component->group.update_buffer(name, move);
+    moved.update_buffer(name, move);
   }
+  component->group = std::move(moved);
   return recognized;
 }
 

@@ -326,7 +326,10 @@ SearchResult search(const Instance& instance, std::size_t capacity, std::size_t 
   // finds a plan quickly where another would wander.
   std::size_t limit = 64 * std::max<std::size_t>(instance.buffers.size(), 1);
   while (result.work < work_budget) {
-    limit *= 2;
+    // Saturate: an unlimited budget must not wrap the limit round to 0.
+    limit = limit > std::numeric_limits<std::size_t>::max() / 2
+                ? std::numeric_limits<std::size_t>::max()
+                : 2 * limit;
     for (const Preorder preorder :
          {Preorder::width_area_total, Preorder::total_area_width, Preorder::total_width_area}) {
       const std::size_t budget = std::min(limit, work_budget - result.work);

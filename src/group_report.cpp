@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bufreg {
@@ -42,23 +43,104 @@ std::string inside_text(const CUDABuffer& buffer, const Placement& placement) {
   return placement.inside_parent ? "yes" : "no";
 }
 
-std::string json_string(const std::string& text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20) {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
-      out += escaped;
+/// The length of the well-formed UTF-8 sequence starting at text[i] (Unicode's table 3-7: no
+/// overlong forms, surrogates or code points past U+10FFFF), or 0 when there is none.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+  const auto byte = [&](std::size_t k) {
+    return k < text.size() ? static_cast<unsigned>(static_cast<unsigned char>(text[k])) : 0u;
+  };
+  const unsigned lead = byte(i);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned low = 0x80, high = 0xbf;  // the second byte's range; later ones are always 80..bf
+  if (lead >= 0xc2 && lead <= 0xdf) {
+    length = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    length = 3;
+    if (lead == 0xe0) low = 0xa0;   // overlong
+    if (lead == 0xed) high = 0x9f;  // surrogates
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    length = 4;
+    if (lead == 0xf0) low = 0x90;   // overlong
+    if (lead == 0xf4) high = 0x8f;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    const unsigned next = byte(i + k);  // 0 past the end: not a continuation byte
+    if (next < (k == 1 ? low : 0x80u) || next > (k == 1 ? high : 0xbfu)) return 0;
+  }
+  return length;
+}
+
+/// `text` with every byte that is not part of well-formed UTF-8, and every control character,
+/// replaced by `escape(byte)`; `special(byte, out)` may claim a byte first.
+template <class Escape, class Special>
+std::string escaped(const std::string& text, Escape escape, Special special) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const std::size_t length = utf8_length(text, i);
+    if (special(byte, out)) {
+      ++i;
+    } else if (length == 0 || byte < 0x20 || byte == 0x7f) {
+      out += escape(byte);
+      ++i;
     } else {
-      out += c;
+      out.append(text, i, length);
+      i += length;
     }
   }
-  return out + "\"";
+  return out;
 }
+
+/// A JSON string: quotes and backslashes escaped, control characters as \u00XX, and bytes that
+/// are not well-formed UTF-8 as \u00XX of the byte, so the document is always valid UTF-8.
+std::string json_string(const std::string& text) {
+  const auto escape = [](unsigned char byte) {
+    char code[8];
+    std::snprintf(code, sizeof code, "\\u%04x", byte);
+    return std::string(code);
+  };
+  const auto special = [](unsigned char byte, std::string& out) {
+    if (byte != '"' && byte != '\\') return false;
+    out += '\\';
+    out += static_cast<char>(byte);
+    return true;
+  };
+  return "\"" + escaped(text, escape, special) + "\"";
+}
+
+/// A name as describe() prints it: backslashes doubled, newlines, tabs and carriage returns as
+/// \n, \t and \r, other control characters and bytes that are not well-formed UTF-8 as \xNN.
+std::string display_name(const std::string& text) {
+  const auto escape = [](unsigned char byte) {
+    char code[8];
+    std::snprintf(code, sizeof code, "\\x%02x", byte);
+    return std::string(code);
+  };
+  const auto special = [](unsigned char byte, std::string& out) {
+    const char* replacement = byte == '\\'   ? "\\\\"
+                              : byte == '\n' ? "\\n"
+                              : byte == '\t' ? "\\t"
+                              : byte == '\r' ? "\\r"
+                                             : nullptr;
+    if (replacement) out += replacement;
+    return replacement != nullptr;
+  };
+  return escaped(text, escape, special);
+}
+
+/// Characters (code points) in well-formed UTF-8 `text`: the columns it takes in a table.
+std::size_t columns(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
+}
+
+/// Names longer than this are printed in full but do not widen their column: one long name
+/// must not pad every row of a large group.
+constexpr std::size_t widest_name_column = 40;
 
 }  // namespace
 
@@ -71,23 +153,28 @@ std::string BufferGroup::describe() const {
   for (std::size_t i = 0; i < m_entries.size(); ++i) {
     const CUDABuffer& buffer = m_entries[i];
     const Placement& placement = placements[i];
-    rows.push_back({buffer.name(), std::string(to_string(buffer.location())),
-                    buffer.persistent() ? "yes" : "no", buffer.aliases().value_or("-"),
-                    live_text(buffer), std::string(to_string(placement.region)),
-                    std::to_string(placement.slice.start), std::to_string(placement.slice.size()),
-                    inside_text(buffer, placement)});
+    rows.push_back({display_name(buffer.name()), std::string(to_string(buffer.location())),
+                    buffer.persistent() ? "yes" : "no",
+                    buffer.aliases() ? display_name(*buffer.aliases()) : "-", live_text(buffer),
+                    std::string(to_string(placement.region)), std::to_string(placement.slice.start),
+                    std::to_string(placement.slice.size()), inside_text(buffer, placement)});
   }
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {
+    const bool names = c == 0 || c == 3;  // the name and alias columns
     width[c] = header[c].size();
-    for (const auto& row : rows) width[c] = std::max(width[c], row[c].size());
+    for (const auto& row : rows) {
+      const std::size_t cell = columns(row[c]);
+      if (!names || cell <= widest_name_column) width[c] = std::max(width[c], cell);
+    }
   }
   const auto line = [&](const std::vector<std::string>& cells) {
     std::string text;
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const bool numeric = c == 6 || c == 7;
       const bool last = c + 1 == cells.size();
-      const std::string pad(last ? 0 : width[c] - cells[c].size(), ' ');
+      const std::size_t cell = columns(cells[c]);
+      const std::string pad(last || cell >= width[c] ? 0 : width[c] - cell, ' ');
       text += numeric ? pad + cells[c] : cells[c] + pad;
       text += last ? "\n" : "  ";
     }
@@ -132,8 +219,7 @@ std::string BufferGroup::to_json() const {
             ", \"location\": " + json_string(std::string(to_string(buffer.location()))) +
             ", \"persistent\": " + (buffer.persistent() ? "true" : "false") +
             ", \"aliases\": " + (buffer.aliases() ? json_string(*buffer.aliases()) : "null") +
-            ", \"live\": " +
-            (buffer.live() ? interval_text(*buffer.live(), ']') : "null") +
+            ", \"live\": " + (buffer.live() ? interval_text(*buffer.live(), ']') : "null") +
             ", \"region\": " + json_string(std::string(to_string(placement.region))) +
             ", \"offset\": " + std::to_string(placement.slice.start) +
             ", \"bytes\": " + std::to_string(placement.slice.size()) +

@@ -4,6 +4,7 @@
 #include <bufreg/detail/dsa.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -41,6 +42,32 @@ void validate(const std::vector<LiveBuffer>& buffers) {
     total += b.size + (b.alignment - 1);
   }
 }
+
+}  // namespace
+
+namespace detail::dsa {
+
+void check_budget(double budget_ms) {
+  if (std::isnan(budget_ms)) {
+    throw std::invalid_argument("bufreg: plan budget nan ms is not a number");
+  }
+  if (budget_ms < 0) {
+    throw std::invalid_argument("bufreg: plan budget " + std::to_string(budget_ms) +
+                                " ms is negative");
+  }
+}
+
+std::size_t work_budget(double budget_ms) {
+  // Converting a double beyond std::size_t's range is undefined: compare with 2^digits, the
+  // first power of two it cannot hold, which is exact in a double.
+  const double work = budget_ms * work_per_ms;
+  const double beyond = std::ldexp(1.0, std::numeric_limits<std::size_t>::digits);
+  return work >= beyond ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(work);
+}
+
+}  // namespace detail::dsa
+
+namespace {
 
 /// The buffers of positive size (zero-byte buffers need no room: they go at offset 0).
 struct Sized {
@@ -129,18 +156,20 @@ Plan greedy_by_size(const std::vector<LiveBuffer>& buffers) {
 }
 
 Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& options) {
+  detail::dsa::check_budget(options.budget_ms);
   validate(buffers);
   const Sized s = sized(buffers);
   const std::size_t load = load_of(buffers);
-  // The heuristics: every order with both fits; the first best one wins.
+  // The heuristics: every order with both fits; the first best one wins. The first one is
+  // taken whatever its peak, which may be the largest std::size_t.
   std::vector<std::size_t> best;
-  std::size_t best_peak = std::numeric_limits<std::size_t>::max();
+  std::size_t best_peak = 0;
   std::string method;
   for (const auto& [name, order] : orders(s.instance)) {
     for (const Fit fit : {Fit::best, Fit::first}) {
       auto offsets = detail::dsa::place_in_order(s.instance, order, fit);
       const std::size_t peak = detail::dsa::peak_of(s.instance, offsets);
-      if (peak < best_peak) {
+      if (method.empty() || peak < best_peak) {
         best = std::move(offsets);
         best_peak = peak;
         method = (fit == Fit::best ? "best fit by " : "first fit by ") + name;
@@ -149,7 +178,7 @@ Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& opt
   }
   // The search: half the budget for a plan at LOAD; the rest bisects between the lowest
   // capacity not yet ruled out and the best peak so far, each probe with an equal share.
-  const auto budget = static_cast<std::size_t>(std::max(0.0, options.budget_ms) * work_per_ms);
+  const std::size_t budget = detail::dsa::work_budget(options.budget_ms);
   std::size_t used = 0, nodes = 0;
   const auto probe = [&](std::size_t capacity, std::size_t share) {
     const auto found = detail::dsa::search(s.instance, capacity, share);
@@ -190,7 +219,17 @@ std::vector<std::string> check_plan(const std::vector<LiveBuffer>& buffers,
       problems.push_back("buffer " + std::to_string(i) + ": offset " + std::to_string(offsets[i]) +
                          " is not aligned to " + std::to_string(buffers[i].alignment));
     }
+    if (buffers[i].size > std::numeric_limits<std::size_t>::max() - offsets[i]) {
+      problems.push_back("buffer " + std::to_string(i) + ": offset " + std::to_string(offsets[i]) +
+                         " + size " + std::to_string(buffers[i].size) +
+                         " runs past the largest std::size_t");
+    }
   }
+  // Whether buffer a's bytes end at or before b's start, without computing offset + size,
+  // which wraps for a buffer that runs past the end (and would then seem to end early).
+  const auto ends_before = [&](std::size_t a, std::size_t b) {
+    return offsets[a] <= offsets[b] && offsets[b] - offsets[a] >= buffers[a].size;
+  };
   // Pairs live at the same time must not share bytes: sweep over time, compare the live ones.
   std::vector<std::size_t> order(buffers.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
@@ -202,9 +241,8 @@ std::vector<std::string> check_plan(const std::vector<LiveBuffer>& buffers,
                               [&](std::size_t j) { return buffers[j].upper <= buffers[i].lower; }),
                live.end());
     for (const std::size_t j : live) {
-      const bool apart = buffers[i].size == 0 || buffers[j].size == 0 ||
-                         offsets[i] + buffers[i].size <= offsets[j] ||
-                         offsets[j] + buffers[j].size <= offsets[i];
+      const bool apart =
+          buffers[i].size == 0 || buffers[j].size == 0 || ends_before(i, j) || ends_before(j, i);
       if (!apart && problems.size() < 100) {
         problems.push_back("buffers " + std::to_string(j) + " and " + std::to_string(i) +
                            " are live together and share memory");

@@ -105,6 +105,12 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
   refused("update_buffer(\"carry\", {.size = SIZE_MAX / 2})",
           [&] { group.update_buffer("carry", update([](auto& u) { u.size = huge; })); }, invalid,
           {"'carry'", "overflow"});
+  refused(
+      "update_buffer(\"stage\", {.live = LiveInterval{3, 3}})",
+      [&] {
+        group.update_buffer("stage", update([](auto& u) { u.live = bufreg::LiveInterval{3, 3}; }));
+      },
+      invalid, {"'stage'", "[3, 3) is empty"});
   refused("get_allocator(\"ghost\")", [&] { group.get_allocator("ghost"); }, out_of_range,
           {"'ghost'"});
   refused("BufferGroup(LayoutOptions{12})", [] { BufferGroup bad(bufreg::LayoutOptions{12}); },
@@ -119,11 +125,27 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
             BufferGroup bad(bufreg::LayoutOptions{16, bufreg::Planner::best, -1.0});
           },
           invalid, {"budget"});
+  refused("BufferGroup(LayoutOptions{16, Planner::best, NAN})",
+          [] {
+            BufferGroup bad(bufreg::LayoutOptions{16, bufreg::Planner::best,
+                                                  std::numeric_limits<double>::quiet_NaN()});
+          },
+          invalid, {"budget", "not a number"});
   refused("plan_offsets({{0, 2, 8}, {5, 5, 8}})",
           [] {
             bufreg::plan_offsets({{0, 2, 8, 1}, {5, 5, 8, 1}});
           },
           invalid, {"live buffer 1", "empty"});
+  refused("plan_offsets({{0, 2, 8}}, {-1.0})",
+          [] {
+            bufreg::plan_offsets({{0, 2, 8, 1}}, {-1.0});
+          },
+          invalid, {"budget", "negative"});
+  refused("plan_offsets({{0, 2, 8}}, {NAN})",
+          [] {
+            bufreg::plan_offsets({{0, 2, 8, 1}}, {std::numeric_limits<double>::quiet_NaN()});
+          },
+          invalid, {"budget", "not a number"});
   refused("parse_location(\"texture\")", [] { bufreg::parse_location("texture"); }, invalid,
           {"'texture'"});
   refused("CUDABuffer(\"x\", 4, shared).build_allocator({}, {}, {})",

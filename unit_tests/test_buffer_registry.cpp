@@ -266,6 +266,41 @@ TEST(UpdateSettings, InvalidValueThrowsAndChangesNothing) {
   EXPECT_NO_THROW(registry.update(&component, {{"ghost_location", "texture"}}));  // ignored
 }
 
+TEST(UpdateSettings, MovesKeepLiveIntervalsAndANoOpKeepsTheLayout) {
+  BufferRegistry registry(LayoutOptions{16, bufreg::Planner::best});
+  Component component;
+  registry.register_buffer("a", &component, 4, Location::shared, false, std::nullopt,
+                           Precision::float32, bufreg::LiveInterval{0, 1});
+  registry.register_buffer("b", &component, 4, Location::shared, false, std::nullopt,
+                           Precision::float32, bufreg::LiveInterval{1, 2});
+  EXPECT_EQ(registry.shared_buffer_size(&component), 16u);
+  const std::size_t builds = registry.group(&component)->layout_builds();
+  registry.update(&component, {{"b_location", "shared"}});  // where it is already
+  EXPECT_EQ(registry.shared_buffer_size(&component), 16u);
+  EXPECT_EQ(registry.group(&component)->layout_builds(), builds);
+  registry.update(&component, {{"b_location", "local"}});
+  EXPECT_EQ(registry.group(&component)->entries()[1].live(), (bufreg::LiveInterval{1, 2}));
+}
+
+TEST(UpdateSettings, AMoveTheGroupRefusesChangesNothing) {
+  BufferRegistry registry;
+  Component component;
+  registry.register_buffer("a", &component, 4, Location::local);
+  // Persistent and live: allowed in shared memory, but a persistent local buffer lives across
+  // launches and cannot have a live interval.
+  registry.register_buffer("b", &component, 4, Location::shared, true, std::nullopt,
+                           Precision::float32, bufreg::LiveInterval{0, 2});
+  const auto entries = registry.group(&component)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] {
+        registry.update(&component, {{"a_location", "shared"}, {"b_location", "local"}});
+      },
+      {"bufreg: buffer 'b': is persistent, so it lives across launches and cannot have a live "
+       "interval"}));
+  EXPECT_EQ(registry.group(&component)->entries(), entries);  // 'a' did not move either
+  EXPECT_EQ(registry.shared_buffer_size(&component), 16u);
+}
+
 TEST(Registry, DefaultInstanceIsOneObject) {
   EXPECT_EQ(&bufreg::buffer_registry(), &bufreg::buffer_registry());
 }

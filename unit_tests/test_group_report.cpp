@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
 namespace {
 
 using bufreg::Location;
@@ -69,6 +74,123 @@ TEST(ToJson, CarriesTheLayoutAndEscapesNames) {
   EXPECT_NE(json.find("\"name\": \"q\\\"x\""), std::string::npos);
   EXPECT_NE(json.find("\"aliases\": null"), std::string::npos);
   EXPECT_EQ(json.substr(json.size() - 2), "]}");
+}
+
+/// Whether `text` is well-formed UTF-8, checked here byte by byte from Unicode's table 3-7.
+bool is_utf8(const std::string& text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto at = [&](std::size_t k) {
+      return k < text.size() ? static_cast<unsigned>(static_cast<unsigned char>(text[k])) : 0u;
+    };
+    const unsigned lead = at(i);
+    std::size_t length = 1;
+    unsigned low = 0x80, high = 0xbf;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    if (lead >= 0xc2 && lead <= 0xdf)
+      length = 2;
+    else if (lead >= 0xe0 && lead <= 0xef)
+      length = 3;
+    else if (lead >= 0xf0 && lead <= 0xf4)
+      length = 4;
+    else
+      return false;
+    if (lead == 0xe0) low = 0xa0;
+    if (lead == 0xed) high = 0x9f;
+    if (lead == 0xf0) low = 0x90;
+    if (lead == 0xf4) high = 0x8f;
+    if (at(i + 1) < low || at(i + 1) > high) return false;
+    for (std::size_t k = 2; k < length; ++k) {
+      if (at(i + k) < 0x80 || at(i + k) > 0xbf) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+/// The JSON text to_json() gives a buffer's name.
+std::string json_name_of(const std::string& name) {
+  bufreg::BufferGroup group;
+  group.register_buffer(name, 1, Location::shared);
+  const std::string json = group.to_json();
+  EXPECT_TRUE(is_utf8(json)) << json;
+  const std::string key = "{\"name\": ";
+  const auto start = json.find(key) + key.size();
+  return json.substr(start, json.find(", \"size\"", start) - start);
+}
+
+TEST(ToJson, IsValidUtf8WhateverTheNames) {
+  EXPECT_EQ(json_name_of("plain"), "\"plain\"");
+  EXPECT_EQ(json_name_of("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+            "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");  // kept as they are
+  EXPECT_EQ(json_name_of(std::string("a\0b\n\x1f\x7f", 6)), "\"a\\u0000b\\u000a\\u001f\\u007f\"");
+  EXPECT_EQ(json_name_of("bad\xff\xfe"), "\"bad\\u00ff\\u00fe\"");
+  EXPECT_EQ(json_name_of("latin1 caf\xe9"), "\"latin1 caf\\u00e9\"");
+  EXPECT_EQ(json_name_of("cut \xe2\x82"), "\"cut \\u00e2\\u0082\"");            // truncated
+  EXPECT_EQ(json_name_of("overlong \xc0\xaf"), "\"overlong \\u00c0\\u00af\"");  // '/' in 2 bytes
+  EXPECT_EQ(json_name_of("surrogate \xed\xa0\x80"), "\"surrogate \\u00ed\\u00a0\\u0080\"");
+  EXPECT_EQ(json_name_of("beyond \xf4\x90\x80\x80"),
+            "\"beyond \\u00f4\\u0090\\u0080\\u0080\"");  // past U+10FFFF
+  EXPECT_EQ(json_name_of("q\"\\"), "\"q\\\"\\\\\"");
+
+  bufreg::BufferGroup group;  // alias names are escaped the same way
+  group.register_buffer("p\xff", 8, Location::shared);
+  group.register_buffer("a", 4, Location::shared, false, std::string("p\xff"));
+  EXPECT_NE(group.to_json().find("\"aliases\": \"p\\u00ff\""), std::string::npos);
+  EXPECT_TRUE(is_utf8(group.to_json()));
+}
+
+TEST(Describe, EscapesControlCharactersAndBytesThatAreNotUtf8) {
+  bufreg::BufferGroup group;
+  group.register_buffer(std::string("nul\0here", 8), 1, Location::shared);
+  group.register_buffer("two\nlines\tand\\", 1, Location::shared, false,
+                        std::string("nul\0here", 8));
+  group.register_buffer("caf\xc3\xa9\xff", 1, Location::shared);
+  const std::string text = group.describe();
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 5) << text;  // header, 3 rows, sizes
+  EXPECT_EQ(text.find('\0'), std::string::npos);
+  EXPECT_TRUE(is_utf8(text));
+  std::istringstream lines(text);
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[1].rfind("nul\\x00here        shared    no          -          ", 0), 0u)
+      << rows[1];
+  EXPECT_EQ(rows[2].rfind("two\\nlines\\tand\\\\  shared    no          nul\\x00here  ", 0), 0u)
+      << rows[2];
+  // Columns count characters: é is one, so this row lines up with the others.
+  EXPECT_EQ(rows[3].rfind("caf\xc3\xa9\\xff           shared    no          -          ", 0), 0u)
+      << rows[3];
+}
+
+TEST(Describe, ALongNameDoesNotWidenEveryRow) {
+  bufreg::BufferGroup group;
+  const std::string huge(1 << 20, 'n');
+  group.register_buffer(huge, 1, Location::shared);
+  for (int i = 0; i < 200; ++i) {
+    group.register_buffer("b" + std::to_string(i), 1, Location::shared, false, huge);
+  }
+  const std::string text = group.describe();
+  // The huge name appears in full in its own row and the alias column of the 200 others: once
+  // per row, never as padding.
+  EXPECT_LT(text.size(), 201u * huge.size() + 201u * 200u) << "padded to the longest name";
+  std::istringstream lines(text);
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 203u);
+  EXPECT_EQ(rows[1].substr(0, huge.size() + 10), huge + "  shared  ");
+  EXPECT_EQ(rows[2].rfind("b0    shared    no          " + huge + "  -     shared", 0), 0u);
+
+  // Names up to 40 characters still set the width.
+  bufreg::BufferGroup forty;
+  const std::string name(40, 'x');
+  forty.register_buffer(name, 1, Location::shared);
+  forty.register_buffer("y", 1, Location::shared);
+  const std::string table = forty.describe();
+  EXPECT_NE(table.find("\n" + name + "  shared"), std::string::npos) << table;
+  EXPECT_NE(table.find("\ny" + std::string(39, ' ') + "  shared"), std::string::npos) << table;
 }
 
 }  // namespace

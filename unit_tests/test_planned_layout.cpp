@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <limits>
 #include <random>
 #include <stdexcept>
 
@@ -107,6 +109,17 @@ TEST(PlannedLayout, UpdatingAnIntervalReplans) {
   EXPECT_EQ(group.shared_buffer_size(), 32u);
 }
 
+TEST(PlannedLayout, ABufferOfTheLargestSize) {
+  const std::size_t most = std::numeric_limits<std::size_t>::max();
+  BufferGroup group(LayoutOptions{1, Planner::best});
+  group.register_buffer("everything", most, Location::shared, false, {}, Precision::uint8);
+  EXPECT_EQ(group.shared_buffer_size(), most);
+  const bufreg::Allocator allocator = group.get_allocator("everything");
+  EXPECT_EQ(allocator.offset, 0u);
+  EXPECT_EQ(allocator.bytes, most);
+  EXPECT_TRUE(bufreg::verify(group).empty());
+}
+
 TEST(PlannedLayout, RefusesABadPlannerOrBudget) {
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [] {
@@ -118,6 +131,28 @@ TEST(PlannedLayout, RefusesABadPlannerOrBudget) {
         BufferGroup g(LayoutOptions{16, Planner::best, -1.0});
       },
       {"budget", "negative"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [] {
+        BufferGroup g(LayoutOptions{16, Planner::best, std::numeric_limits<double>::quiet_NaN()});
+      },
+      {"bufreg: plan budget nan ms is not a number"}));
+}
+
+TEST(PlannedLayout, AnInfiniteBudgetMeansNoLimit) {
+  // Families the heuristics pack into 16 slots of 16 bytes, and only the search into 15.
+  const std::vector<std::array<std::size_t, 3>> families = {
+      {3, 6, 6}, {2, 4, 1}, {1, 4, 5}, {1, 2, 5}, {0, 3, 5}};
+  for (const double budget : {0.0, 1.9e13, std::numeric_limits<double>::infinity()}) {
+    BufferGroup group(LayoutOptions{16, Planner::best, budget});
+    EXPECT_EQ(group.options().plan_budget_ms, budget);
+    for (std::size_t k = 0; k < families.size(); ++k) {
+      const auto [first, last, slots] = families[k];
+      group.register_buffer("b" + std::to_string(k), 4 * slots, Location::shared, false, {},
+                            Precision::float32, LiveInterval{first, last});
+    }
+    EXPECT_EQ(group.shared_buffer_size(), budget == 0.0 ? 16u * 16u : 15u * 16u);
+    EXPECT_TRUE(bufreg::verify(group).empty());
+  }
 }
 
 TEST(PlannedLayout, RandomGroupsAreValidAndNeverLargerThanRegistrationOrder) {

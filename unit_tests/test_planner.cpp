@@ -146,6 +146,50 @@ TEST(Planner, RefusesSizesThatOverflowAndLoadSaturates) {
   EXPECT_EQ(bufreg::load_of({{0, 2, most / 2, 1}, {2, 3, most / 2 + 10, 1}}), most / 2 + 10);
 }
 
+TEST(Planner, PlansAPeakOfTheLargestSize) {
+  const std::size_t most = std::numeric_limits<std::size_t>::max();
+  const std::vector<LiveBuffer> all = {{0, 1, most, 1}};
+  for (const auto& plan : {bufreg::plan_offsets(all), bufreg::greedy_by_size(all)}) {
+    EXPECT_EQ(plan.offsets, std::vector<std::size_t>{0});
+    EXPECT_EQ(plan.peak, most);
+    EXPECT_EQ(plan.load, most);
+  }
+  const std::vector<LiveBuffer> two = {{0, 2, most - 8, 1}, {1, 3, 8, 1}, {0, 3, 0, 1}};
+  const auto plan = bufreg::plan_offsets(two);
+  EXPECT_EQ(plan.offsets, (std::vector<std::size_t>{0, most - 8, 0}));
+  EXPECT_EQ(plan.peak, most);
+  EXPECT_EQ(first_problem(two, plan.offsets), "");
+}
+
+TEST(Planner, AnInfiniteOrHugeBudgetMeansNoLimit) {
+  // The heuristics reach 16 here; only the search finds LOAD, 15.
+  const std::vector<LiveBuffer> buffers = {
+      {3, 6, 6, 1}, {2, 4, 1, 1}, {1, 4, 5, 1}, {1, 2, 5, 1}, {0, 3, 5, 1}};
+  EXPECT_EQ(bufreg::plan_offsets(buffers, bufreg::PlanOptions{0}).peak, 16u);
+  for (const double budget : {std::numeric_limits<double>::infinity(), 1.8e13, 1.9e13, 1e300,
+                              std::numeric_limits<double>::max()}) {
+    SCOPED_TRACE("budget " + std::to_string(budget));
+    const auto plan = bufreg::plan_offsets(buffers, bufreg::PlanOptions{budget});
+    EXPECT_EQ(plan.method, "search");
+    EXPECT_EQ(plan.peak, 15u);
+    EXPECT_EQ(plan.load, 15u);
+    EXPECT_EQ(first_problem(buffers, plan.offsets), "");
+  }
+}
+
+TEST(Planner, RefusesANanOrNegativeBudget) {
+  const std::vector<LiveBuffer> buffers = {{0, 2, 4, 1}};
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { bufreg::plan_offsets(buffers, {std::numeric_limits<double>::quiet_NaN()}); },
+      {"bufreg: plan budget nan ms is not a number"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>([&] { bufreg::plan_offsets(buffers, {-1.0}); },
+                                                 {"bufreg: plan budget -1.000000 ms is negative"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { bufreg::plan_offsets(buffers, {-std::numeric_limits<double>::infinity()}); },
+      {"ms is negative"}));
+  EXPECT_EQ(bufreg::plan_offsets(buffers, {-0.0}).peak, 4u);  // -0 is zero, not negative
+}
+
 TEST(CheckPlan, CatchesOverlapsAndMisalignment) {
   const std::vector<LiveBuffer> buffers = {{0, 4, 8, 1}, {2, 6, 8, 8}, {4, 8, 8, 1}};
   EXPECT_TRUE(bufreg::check_plan(buffers, {0, 8, 0}).empty());  // 0 and 2 never meet
@@ -156,6 +200,23 @@ TEST(CheckPlan, CatchesOverlapsAndMisalignment) {
   ASSERT_FALSE(misaligned.empty());
   EXPECT_EQ(misaligned.front(), "buffer 1: offset 12 is not aligned to 8");
   EXPECT_EQ(bufreg::check_plan(buffers, {0}).front(), "3 buffers but 1 offsets");
+}
+
+TEST(CheckPlan, CatchesOverlapsWhereOffsetPlusSizeWraps) {
+  const std::size_t most = std::numeric_limits<std::size_t>::max();
+  // Buffer 0 covers [8, 2^64 + 7): offset + size wraps to 7, which once looked below buffer 1.
+  const std::vector<LiveBuffer> buffers = {{0, 2, most, 1}, {1, 3, 16, 1}};
+  EXPECT_EQ(bufreg::check_plan(buffers, {8, 16}),
+            (std::vector<std::string>{
+                "buffer 0: offset 8 + size 18446744073709551615 runs past the largest std::size_t",
+                "buffers 0 and 1 are live together and share memory"}));
+  // Running past the end is wrong even with nothing beside it.
+  EXPECT_EQ(bufreg::check_plan({{0, 1, 16, 1}}, {most - 8}),
+            std::vector<std::string>{"buffer 0: offset 18446744073709551607 + size 16 runs past "
+                                     "the largest std::size_t"});
+  // Reaching the last byte exactly is fine, and so are buffers just apart or never together.
+  EXPECT_TRUE(bufreg::check_plan({{0, 2, 16, 1}, {1, 3, most - 16, 1}}, {most - 16, 0}).empty());
+  EXPECT_TRUE(bufreg::check_plan({{0, 1, most, 1}, {1, 2, most, 1}}, {0, 0}).empty());
 }
 
 }  // namespace

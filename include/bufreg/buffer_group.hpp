@@ -53,7 +53,8 @@ struct BufferUpdate {
 class BufferGroup {
  public:
   BufferGroup();
-  /// Throws std::invalid_argument unless options.alignment is a power of two.
+  /// Throws std::invalid_argument unless options.alignment is a power of two, options.planner
+  /// a Planner and options.plan_budget_ms a number >= 0 (+inf: no limit).
   explicit BufferGroup(LayoutOptions options);
 
   /// Adds a buffer, or replaces the entry of that name in place. `aliases` must name a buffer
@@ -64,7 +65,10 @@ class BufferGroup {
                        Precision precision = Precision::float32,
                        std::optional<LiveInterval> live = std::nullopt);
 
-  /// Applies `update` to `name`: {recognized, changed}. An unknown name is {false, false}.
+  /// Applies the fields `update` sets to `name` and keeps the others: {recognized, changed}.
+  /// An unknown name is {false, false}; an update that changes nothing is {true, false} and
+  /// keeps the cached layout. The result must pass register_buffer's checks, else this throws
+  /// as register_buffer would and changes nothing.
   std::pair<bool, bool> update_buffer(const std::string& name, const BufferUpdate& update);
 
   /// Drops the cached layout; the next query computes it again.
@@ -104,9 +108,15 @@ class BufferGroup {
 
   /// A text table, one row per buffer: name, location, persistent, alias target, live interval,
   /// arena, offset, bytes, and whether an alias landed inside its parent; then the planner and
-  /// each arena's peak, LOAD (the most bytes live at once) and their ratio.
+  /// each arena's peak, LOAD (the most bytes live at once) and their ratio. Names show
+  /// backslashes doubled, newlines, tabs and CRs as `\n`, `\t`, `\r`, and other control
+  /// characters and bytes that are not UTF-8 as `\xNN`; a name longer than 40 characters is
+  /// printed whole but does not widen its column.
   std::string describe() const;
   /// The same as a JSON object: {"alignment", "planner", "arenas": {...}, "buffers": [...]}.
+  /// Always valid UTF-8: control characters in names become `\u00XX`, and so does each byte
+  /// that is not part of well-formed UTF-8 (`\u00XX` of the byte, U+0080..U+00FF: the byte can
+  /// be recovered, but reads like the Latin-1 character of that value).
   std::string to_json() const;
 
  private:
@@ -130,8 +140,8 @@ class BufferGroup {
   LayoutOptions m_options;
   std::vector<CUDABuffer> m_entries;
   std::vector<detail::LayoutItem> m_items;  // entry -> what the layout reads, alias links too
-  detail::NameIndex m_index;                 // name -> entry
-  std::size_t m_byte_bound = 0;              // sum of every entry's bytes plus alignment padding
+  detail::NameIndex m_index;                // name -> entry
+  std::size_t m_byte_bound = 0;             // sum of every entry's bytes plus alignment padding
 
   mutable bool m_layout_valid = false;
   mutable std::size_t m_layout_builds = 0;

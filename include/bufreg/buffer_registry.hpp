@@ -73,7 +73,8 @@ class BufferRegistry {
 
   /// For every key `<buffer>_location` naming a buffer of `parent`, moves that buffer to the
   /// location in the value ("shared"/"local"). Returns the keys it recognized; other keys are
-  /// ignored. An invalid value throws std::invalid_argument and changes nothing.
+  /// ignored. Each move keeps the buffer's other settings (its live interval too). An invalid
+  /// value, or a move the group refuses, throws std::invalid_argument and changes nothing.
   std::set<std::string> update(const void* parent,
                                const std::map<std::string, std::string>& settings);
 

@@ -25,7 +25,8 @@ struct LayoutOptions {
   /// Every slice starts at a multiple of max(alignment, element size). A power of two.
   std::size_t alignment = 16;
   Planner planner = Planner::registration_order;
-  /// Search budget of Planner::best per arena and layout build (PlanOptions::budget_ms).
+  /// Search budget of Planner::best per arena and layout build (PlanOptions::budget_ms): +inf
+  /// means no limit; NaN and negative budgets are refused.
   double plan_budget_ms = 50;
 };
 

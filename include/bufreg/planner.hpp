@@ -21,7 +21,9 @@ struct LiveBuffer {
 struct PlanOptions {
   /// About how long the exact search may run after the heuristics, in milliseconds. The search
   /// counts its work in search nodes (a fixed number per millisecond), so a plan depends only
-  /// on its input and this budget, never on the machine's speed.
+  /// on its input and this budget, never on the machine's speed. +inf, or any budget of more
+  /// steps than a std::size_t counts (about 1.8e13 ms), means no limit; NaN and negative
+  /// budgets are refused.
   double budget_ms = 50;
 };
 
@@ -46,12 +48,12 @@ Plan greedy_by_size(const std::vector<LiveBuffer>& buffers);
 /// its orders), then a branch-and-bound search for a plan at LOAD (or, failing that, between
 /// LOAD and the best heuristic) within the budget. Never worse than the best heuristic, stops
 /// as soon as it reaches LOAD, and deterministic for a given input. Throws
-/// std::invalid_argument for a buffer with lower >= upper, an alignment that is not a power of
-/// two, or sizes whose sum could overflow std::size_t.
+/// std::invalid_argument for a budget that is NaN or negative, a buffer with lower >= upper,
+/// an alignment that is not a power of two, or sizes whose sum could overflow std::size_t.
 Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& options = {});
 
-/// What is wrong with `offsets` for `buffers`: overlaps in both time and memory, misalignment.
-/// Empty when the plan is valid.
+/// What is wrong with `offsets` for `buffers`: overlaps in both time and memory, misalignment,
+/// bytes past the largest std::size_t. Empty when the plan is valid.
 std::vector<std::string> check_plan(const std::vector<LiveBuffer>& buffers,
                                     const std::vector<std::size_t>& offsets);
 

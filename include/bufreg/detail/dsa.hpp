@@ -42,4 +42,12 @@ struct SearchResult {
 /// iterations: a deterministic stand-in for time).
 SearchResult search(const Instance& instance, std::size_t capacity, std::size_t work_budget);
 
+/// Throws std::invalid_argument for a planning budget that is NaN or negative: the check
+/// PlanOptions::budget_ms and LayoutOptions::plan_budget_ms share.
+void check_budget(double budget_ms);
+
+/// The steps of work `budget_ms` (checked) buys: the largest std::size_t, no limit in practice,
+/// for +inf and for budgets too large to count.
+std::size_t work_budget(double budget_ms);
+
 }  // namespace bufreg::detail::dsa
