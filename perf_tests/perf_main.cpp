@@ -4,6 +4,8 @@
 //                         (default: the current directory)
 //   --bufreg_plan_budget_ms=N  the planner's budget on the MiniMalloc instances (default 5000)
 //   --bufreg_dsa_dir=DIR  where those instances are (default: the repository's copy)
+//   --bufreg_model_only   print the GPU memory model of the ODE kernels and exit, before
+//                         Kokkos starts (so a CUDA build prints it on a machine without a GPU)
 // It prints the ODE kernel's layout, runs the benchmarks, then prints a summary with the ratios
 // of medians measured side by side in this run. Exits non-zero if any result fails its check.
 #include <benchmark/benchmark.h>
@@ -82,6 +84,13 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
 #endif
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--bufreg_model_only") {
+      std::printf("GPU memory model of the ODE kernels (a model, not a measurement)\n%s",
+                  ode::gpu_memory_model().text.c_str());
+      return 0;
+    }
+  }
   Kokkos::initialize(argc, argv);
   int status = 0;
   {

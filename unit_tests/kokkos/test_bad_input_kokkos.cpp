@@ -69,8 +69,10 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
             bufreg_test::abort_outside_arena);
   table.add("arenas.thread(member, local)  // again and again in one kernel", "aborts",
             bufreg_test::abort_scratch_exhausted);
-  table.add("launch with another league or team size than kernel_arenas()  // debug builds",
-            "aborts", bufreg_test::abort_other_policy);
+  table.add("launch with another league or team size than kernel_arenas()", "aborts",
+            bufreg_test::abort_other_policy);
+  table.add("arenas.get<float>(interleaved persistent allocator)  // debug builds", "aborts",
+            bufreg_test::abort_pointer_to_interleaved);
 
   table.expect_in_readme(readme_path, "kokkos layer");
 }

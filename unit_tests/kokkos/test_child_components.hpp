@@ -28,6 +28,13 @@ struct ChildKernel {
     return q >= base && q + bytes <= base + size ? 1.0 : 0.0;
   }
 
+  // The child's buffer `a`, addressed from the parent: at its offset inside the region.
+  KOKKOS_INLINE_FUNCTION static bufreg::Allocator in_parent(bufreg::Allocator a,
+                                                            const bufreg::Allocator& region) {
+    a.offset += region.offset;
+    return a;
+  }
+
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
     bufreg::LocalArena<32> local;
     bufreg::LocalArena<16> child_local;
@@ -36,12 +43,12 @@ struct ChildKernel {
     const int t = member.league_rank() * member.team_size() + member.team_rank();
     const auto row = idx(t);
 
-    double* s = mine.get<double>(state);
-    double* c = mine.get<double>(carry);
-    float* a = child.get<float>(k1);
-    double* b = child.get<double>(k2);
-    float* e = child.get<float>(err);
-    float* x = child.get<float>(tmp);
+    const auto s = mine.span<double>(state);
+    const auto c = mine.span<double>(carry);
+    const auto a = child.span<float>(k1);
+    const auto b = child.span<double>(k2);
+    const auto e = child.span<float>(err);
+    const auto x = child.span<float>(tmp);
     for (std::size_t i = 0; i < state.count; ++i) s[i] = pattern<double>(t, 0, int(i));
     for (std::size_t i = 0; i < carry.count; ++i) c[i] = pattern<double>(t, 1, int(i));
     for (std::size_t i = 0; i < k1.count; ++i) a[i] = pattern<float>(t, 2, int(i));
@@ -50,16 +57,13 @@ struct ChildKernel {
     for (std::size_t i = 0; i < tmp.count; ++i) x[i] = pattern<float>(t, 5, int(i));
     member.team_barrier();
 
-    // The child's buffers lie inside its regions of the parent's arenas.
-    const unsigned char* shared_region = mine.get<unsigned char>(child_shared);
-    const unsigned char* persistent_region = mine.get<unsigned char>(child_persistent);
-    out(row, 0) = inside(a, k1.bytes, shared_region, child_shared.bytes);
-    out(row, 1) = inside(b, k2.bytes, shared_region, child_shared.bytes);
-    out(row, 2) = inside(e, err.bytes, persistent_region, child_persistent.bytes);
-    out(row, 3) = inside(x, tmp.bytes, child_local.bytes, 16);
+    // The child's buffers are the parent's bytes at their offset inside the child's regions.
+    out(row, 0) = &mine.span<float>(in_parent(k1, child_shared))[0] == &a[0] ? 1.0 : 0.0;
+    out(row, 1) = &mine.span<double>(in_parent(k2, child_shared))[1] == &b[1] ? 1.0 : 0.0;
+    out(row, 2) = &mine.span<float>(in_parent(err, child_persistent))[0] == &e[0] ? 1.0 : 0.0;
+    out(row, 3) = inside(&x[0], tmp.bytes, child_local.bytes, 16);
     // Read through the parent: the child's k2 at its offset inside `{name}_shared`.
-    const auto* k2_seen_by_parent = reinterpret_cast<const double*>(shared_region + k2.offset);
-    out(row, 4) = k2_seen_by_parent[1];
+    out(row, 4) = mine.span<double>(in_parent(k2, child_shared))[1];
     // Nothing clobbered anything.
     std::size_t column = 5;
     for (std::size_t i = 0; i < state.count; ++i) out(row, column++) = s[i];
@@ -71,8 +75,8 @@ struct ChildKernel {
   }
 };
 
-TEST(TEST_CATEGORY, ChildBuffersLandInsideTheParentsArenas) {
-  using ExecSpace = TEST_EXECSPACE;
+template <class ExecSpace>
+void child_buffers_land_inside_the_parents_arenas(bufreg::ThreadLayout layout) {
   using bufreg::Location;
   using bufreg::Precision;
   bufreg::BufferRegistry registry;
@@ -86,8 +90,8 @@ TEST(TEST_CATEGORY, ChildBuffersLandInsideTheParentsArenas) {
   registry.register_child(&loop, &step, "step");
   const auto [child_shared, child_persistent] = registry.get_child_allocators(&loop, &step, "step");
 
-  bufreg::KernelPlan<ExecSpace> plan(registry, &loop);
-  const int league = 2, team = test_team_size<ExecSpace>();
+  bufreg::KernelPlan<ExecSpace> plan(registry, &loop, layout);
+  const int league = 20, team = test_team_size<ExecSpace>();
   auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(league, team));
   ChildKernel<ExecSpace> kernel{plan.template kernel_arenas<32>(policy),
                                 registry.get_allocator("state", &loop),
@@ -122,6 +126,15 @@ TEST(TEST_CATEGORY, ChildBuffersLandInsideTheParentsArenas) {
     expect(pattern<float>(t, 4, 0));
     for (int i = 0; i < 4; ++i) expect(pattern<float>(t, 5, i));
   }
+}
+
+TEST(TEST_CATEGORY, ChildBuffersLandInsideTheParentsArenas) {
+  child_buffers_land_inside_the_parents_arenas<TEST_EXECSPACE>(
+      bufreg::ThreadLayout::thread_contiguous);
+}
+
+TEST(TEST_CATEGORY, ChildBuffersLandInsideTheParentsArenasWarpShaped) {
+  child_buffers_land_inside_the_parents_arenas<TEST_EXECSPACE>(bufreg::ThreadLayout::warp_shaped);
 }
 
 }  // namespace bufreg_test

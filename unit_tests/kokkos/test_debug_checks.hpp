@@ -12,7 +12,7 @@ namespace bufreg_test {
 template <class ExecSpace>
 struct Misuse {
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
-  enum Kind { correct_use, wrong_type, outside_arena, thread_again };
+  enum Kind { correct_use, wrong_type, outside_arena, thread_again, pointer_to_interleaved };
   bufreg::KernelArenas<ExecSpace, 0> arenas;
   bufreg::Allocator allocator;
   Kind kind;
@@ -22,6 +22,7 @@ struct Misuse {
     const bufreg::ThreadArenas mine = arenas.thread(member, local);
     if (kind == wrong_type) mine.get<double>(allocator)[0] = 1.0;
     if (kind == outside_arena) mine.get<float>(allocator)[0] = 1.0f;
+    if (kind == pointer_to_interleaved) mine.get<float>(allocator)[1] = 1.0f;
     // Backends may hand out more scratch than asked for; enough calls exhaust any of them.
     if (kind == thread_again) {
       for (int call = 0; call < (1 << 16); ++call) arenas.thread(member, local);
@@ -34,9 +35,11 @@ void misuse(typename Misuse<ExecSpace>::Kind kind, int launch_league = 1) {
   bufreg::BufferGroup group;
   group.register_buffer("weights", 8, bufreg::Location::shared);  // stride 32 > 16 slack
   group.register_buffer("history", 2, bufreg::Location::local, true);
-  bufreg::KernelPlan<ExecSpace> plan(group);
+  const bool interleaved = kind == Misuse<ExecSpace>::pointer_to_interleaved;
+  bufreg::KernelPlan<ExecSpace> plan(group, interleaved ? bufreg::ThreadLayout::warp_shaped
+                                                        : bufreg::ThreadLayout::thread_contiguous);
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, 1));
-  bufreg::Allocator allocator = group.get_allocator("weights");
+  bufreg::Allocator allocator = group.get_allocator(interleaved ? "history" : "weights");
   if (kind == Misuse<ExecSpace>::outside_arena) allocator.offset = 32;  // one slice too far
   const auto launched = plan.configure(Kokkos::TeamPolicy<ExecSpace>(launch_league, 1));
   Kokkos::parallel_for("bufreg_test::misuse", launched,
@@ -49,6 +52,10 @@ TEST(TEST_CATEGORY_DEATH, ExhaustedScratchAbortsInsteadOfReturningNull) {
                abort_scratch_exhausted);
 }
 
+TEST(TEST_CATEGORY_DEATH, LaunchWithAnotherPolicyAborts) {  // one comparison: always on
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::correct_use, 2), abort_other_policy);
+}
+
 #if BUFREG_IMPL_DEBUG
 TEST(TEST_CATEGORY_DEATH, AccessThroughTheWrongTypeAbortsNamingTheBuffer) {
   EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::wrong_type), abort_wrong_type);
@@ -58,8 +65,9 @@ TEST(TEST_CATEGORY_DEATH, SliceOutsideItsArenaAbortsNamingTheBuffer) {
   EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::outside_arena), abort_outside_arena);
 }
 
-TEST(TEST_CATEGORY_DEATH, LaunchWithAnotherPolicyAborts) {
-  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::correct_use, 2), abort_other_policy);
+TEST(TEST_CATEGORY_DEATH, PointerToAnInterleavedBufferAbortsNamingTheBuffer) {
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::pointer_to_interleaved),
+               abort_pointer_to_interleaved);
 }
 #endif
 

@@ -57,6 +57,8 @@ inline constexpr const char* abort_outside_arena =
     "bufreg: buffer 'weights': slice lies outside its arena";
 inline constexpr const char* abort_scratch_exhausted = "bufreg: level-0 scratch exhausted";
 inline constexpr const char* abort_other_policy = "bufreg: kernel launched with another policy";
+inline constexpr const char* abort_pointer_to_interleaved =
+    "bufreg: buffer 'history': is interleaved with other threads: take it with span<T>, not get<T>";
 
 /// A team size > 1 where the backend allows it (Serial: 1).
 template <class ExecSpace>

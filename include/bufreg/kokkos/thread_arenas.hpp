@@ -70,7 +70,7 @@ class ThreadArenas {
 #if BUFREG_IMPL_DEBUG
     if (stride(allocator) != 1) {
       detail::buffer_abort(m_names, allocator.name_id,
-                           "is interleaved with other threads: use span(), not get()");
+                           "is interleaved with other threads: take it with span<T>, not get<T>");
     }
 #endif
     return span<T>(allocator).data();
