@@ -44,18 +44,21 @@ struct Batch {
   }
 };
 
-/// Bytes of thread-private storage the loop and the step need at most for `N` states.
-template <int N>
+/// Bytes of thread-private storage the loop, the step and the controller need for `N` states in
+/// placement `mix`: what the hand-written kernel declares for the same placement, so that neither
+/// kernel's stack covers placements it does not run. (Local aliases take storage of their own,
+/// so `stage` costs the step a vector even with aliasing.)
+template <int N, Mix mix>
 struct LocalCapacity {
-  static constexpr std::size_t loop = 3 * 8 * N + 4 * N + 64;  // + alignment padding
-  static constexpr std::size_t step = 8 * 8 * N + 128;
-  static constexpr std::size_t controller = 16;
+  static constexpr std::size_t loop = mix == Mix::all_shared ? 0 : (3 * 8 + 4) * N;
+  static constexpr std::size_t step = mix == Mix::all_local ? 8 * 8 * N : 0;
+  static constexpr std::size_t controller = 0;
 };
 
-template <class ExecSpace, class System, int N>
+template <class ExecSpace, class System, int N, Mix mix>
 struct BufregIntegrator {
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
-  using Capacity = LocalCapacity<N>;
+  using Capacity = LocalCapacity<N, mix>;
   bufreg::KernelArenas<ExecSpace, Capacity::loop> arenas;
   Kokkos::View<const Allocators, typename ExecSpace::memory_space> allocators;
   Batch<ExecSpace> batch;

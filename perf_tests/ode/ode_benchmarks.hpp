@@ -113,8 +113,9 @@ class BatchData {
   std::vector<double> m_reference;
 };
 
-/// The integrator through bufreg: components register, the plan sizes the launch.
-template <class ExecSpace, class System, int N>
+/// The integrator through bufreg: components register, the plan sizes the launch. `mix` sizes
+/// the kernel's LocalArenas only; the registry decides where buffers go.
+template <class ExecSpace, class System, int N, Mix mix>
 class BufregRunner {
   using memory_space = typename ExecSpace::memory_space;
 
@@ -127,22 +128,23 @@ class BufregRunner {
   }
 
  public:
-  using Functor = BufregIntegrator<ExecSpace, System, N>;
+  using Functor = BufregIntegrator<ExecSpace, System, N, mix>;
+  using Capacity = LocalCapacity<N, mix>;
 
-  BufregRunner(Mix mix, bool aliasing, const Batch<ExecSpace>& batch)
+  BufregRunner(bool aliasing, const Batch<ExecSpace>& batch)
       : m_loop(m_registry, N, mix, aliasing),
         m_plan(m_registry, &m_loop),
         m_functor{{}, device_allocators(Allocators(m_loop)), batch} {
     // The children's LocalArenas are the kernel's to size: check them before any launch.
     bufreg::KernelPlan<ExecSpace>(m_registry, m_loop.step().buffers().owner())
-        .check_local_capacity(LocalCapacity<N>::step, 16);
+        .check_local_capacity(Capacity::step, 16);
     bufreg::KernelPlan<ExecSpace>(m_registry, m_loop.controller().buffers().owner())
-        .check_local_capacity(LocalCapacity<N>::controller, 16);
+        .check_local_capacity(Capacity::controller, 16);
     const int team =
         m_plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, Kokkos::AUTO), m_functor).team_size();
     const int league = (batch.systems + team - 1) / team;
     m_policy = m_plan.configure(Kokkos::TeamPolicy<ExecSpace>(league, team), m_functor);
-    m_functor.arenas = m_plan.template kernel_arenas<LocalCapacity<N>::loop>(m_policy);
+    m_functor.arenas = m_plan.template kernel_arenas<Capacity::loop>(m_policy);
   }
 
   void operator()(const Batch<ExecSpace>& batch) {
@@ -170,7 +172,9 @@ class HandRunner {
 
   explicit HandRunner(const Batch<ExecSpace>& batch) {
     m_functor.batch = batch;
-    const auto scratch = static_cast<int>(Functor::scratch_per_thread());
+    // The scratch-size type of this Kokkos: int before 3.7, size_t after.
+    const auto scratch =
+        static_cast<decltype(Kokkos::PerThread(0).value)>(Functor::scratch_per_thread());
     Kokkos::TeamPolicy<ExecSpace> sizing(1, Kokkos::AUTO);
     sizing.set_scratch_size(0, Kokkos::PerThread(scratch));
     const int team = sizing.team_size_recommended(m_functor, Kokkos::ParallelForTag());
