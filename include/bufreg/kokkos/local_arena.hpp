@@ -17,7 +17,15 @@ template <std::size_t Capacity, std::size_t Alignment = 16>
 struct LocalArena {
   static constexpr std::size_t capacity = Capacity;
   static constexpr std::size_t alignment = Alignment;
-  alignas(alignment) unsigned char bytes[Capacity > 0 ? Capacity : 1];
+  alignas(alignment) unsigned char bytes[Capacity];
+};
+
+/// No local buffers: no stack either.
+template <std::size_t Alignment>
+struct LocalArena<0, Alignment> {
+  static constexpr std::size_t capacity = 0;
+  static constexpr std::size_t alignment = Alignment;
+  unsigned char* bytes = nullptr;
 };
 
 }  // namespace bufreg

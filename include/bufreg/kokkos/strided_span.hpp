@@ -5,6 +5,7 @@
 #include <Kokkos_Core.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include <bufreg/detail/kokkos_debug.hpp>
@@ -13,7 +14,8 @@ namespace bufreg {
 
 /// One thread's buffer of `size()` elements, element k at `data()[k * stride()]`: stride 1 in
 /// contiguous arenas, the tile's thread count in interleaved ones (ThreadLayout::warp_shaped
-/// persistent storage). Indexing is one multiply-add; trivially copyable, 24 bytes.
+/// persistent storage). Indexing is one multiply-add; trivially copyable, 16 bytes (a kernel
+/// holds many: 32-bit counts keep them in few registers).
 ///
 /// \code
 /// bufreg::StridedSpan<double> x = arenas.span<double>(x_allocator);
@@ -27,7 +29,9 @@ class StridedSpan {
   KOKKOS_DEFAULTED_FUNCTION StridedSpan() = default;
   /// `size` elements from `first`, `stride` elements apart.
   KOKKOS_INLINE_FUNCTION StridedSpan(T* first, std::size_t size, std::size_t stride = 1)
-      : m_first(first), m_size(size), m_stride(stride) {}
+      : m_first(first),
+        m_size(static_cast<std::uint32_t>(size)),
+        m_stride(static_cast<std::uint32_t>(stride)) {}
 
   template <class Index, class = std::enable_if_t<std::is_integral_v<Index>>>
   KOKKOS_INLINE_FUNCTION T& operator[](Index k) const {
@@ -54,8 +58,8 @@ class StridedSpan {
 
  private:
   T* m_first = nullptr;
-  std::size_t m_size = 0;
-  std::size_t m_stride = 1;
+  std::uint32_t m_size = 0;  // KernelPlan checks that every arena fits 32 bits
+  std::uint32_t m_stride = 1;
 };
 
 }  // namespace bufreg
