@@ -1,5 +1,7 @@
 #include "dsa_csv.hpp"
 
+#include <bufreg/detail/messages.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -10,23 +12,6 @@
 
 namespace perf {
 namespace {
-
-/// `text` between quotes, bytes that do not print shown as \xNN, so that a message shows
-/// exactly what was refused.
-std::string quoted(std::string_view text) {
-  std::string out = "'";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7f) {
-      out += c;
-    } else {
-      char escaped[5];
-      std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
-      out += escaped;
-    }
-  }
-  return out + "'";
-}
 
 /// The whole file; throws BadInput when it cannot be read (a directory cannot).
 std::string contents(const std::string& path) {
@@ -64,11 +49,11 @@ std::optional<NotACount> parse_count(std::string_view text, std::size_t& value) 
   constexpr std::size_t most = std::numeric_limits<std::size_t>::max();
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] < '0' || text[i] > '9') {
-      return NotACount{i + 1, quoted(text) + " is not a non-negative integer"};
+      return NotACount{i + 1, bufreg::detail::quoted(text) + " is not a non-negative integer"};
     }
     const auto digit = static_cast<std::size_t>(text[i] - '0');
     if (result > (most - digit) / 10) {
-      return NotACount{1, quoted(text) + " is larger than " + std::to_string(most)};
+      return NotACount{1, bufreg::detail::quoted(text) + " is larger than " + std::to_string(most)};
     }
     result = result * 10 + digit;
   }
