@@ -7,11 +7,11 @@ namespace {
 
 std::size_t index_of(Region region) { return static_cast<std::size_t>(region); }
 
-/// An alias may live inside its parent when the parent is shared (any alias), or when both are
-/// persistent-local; a non-persistent buffer never lands in persistent storage.
+/// An alias may live inside its parent when the parent is shared (any alias), or when both
+/// select the same arena (persistent-local or local); a non-persistent buffer never lands in
+/// persistent storage.
 bool may_share_storage(const LayoutItem& alias, const LayoutItem& parent) {
-  return parent.home == Region::shared ||
-         (parent.home == Region::persistent && alias.home == Region::persistent);
+  return parent.home == Region::shared || alias.home == parent.home;
 }
 
 }  // namespace

@@ -91,9 +91,8 @@ void check_each(const std::vector<CUDABuffer>& entries, const std::vector<Placem
     }
     const CUDABuffer& parent = entries[parent_at->second];
     const Placement& home = placements[parent_at->second];
-    const bool allowed = parent.location() == Location::shared ||
-                         (parent.location() == Location::local && parent.persistent() &&
-                          buffer.location() == Location::local && buffer.persistent());
+    const bool allowed =
+        parent.location() == Location::shared || own_region(parent) == own_region(buffer);
     if (!allowed) report.add(name, "lies inside " + parent.name() + ", which may not host it");
     if (home.region != placement.region || placement.slice.start < home.slice.start ||
         placement.slice.stop > home.slice.stop) {

@@ -206,13 +206,29 @@ TEST(Rule4, PersistentParentHostsOnlyPersistentAliases) {
   EXPECT_EQ(group.shared_layout(), (Layout{{"shared_alias", {0, 8}}}));
 }
 
-TEST(Rule4, LocalParentHostsNoAliases) {
+TEST(Rule4, LocalParentHostsOnlyLocalAliases) {
   BufferGroup group;
-  group.register_buffer("parent", 8, local);
-  group.register_buffer("local_alias", 2, local, false, "parent");
-  group.register_buffer("persistent_alias", 2, local, true, "parent");
-  EXPECT_EQ(group.local_layout(), (Layout{{"parent", {0, 32}}, {"local_alias", {32, 40}}}));
+  group.register_buffer("parent", 8, local);                            // local [0, 32)
+  group.register_buffer("local_alias", 2, local, false, "parent");      // inside
+  group.register_buffer("persistent_alias", 2, local, true, "parent");  // never in local memory
+  group.register_buffer("shared_alias", 2, shared, false, "parent");    // its own arena
+  EXPECT_EQ(group.local_layout(), (Layout{{"parent", {0, 32}}, {"local_alias", {0, 8}}}));
   EXPECT_EQ(group.persistent_layout(), (Layout{{"persistent_alias", {0, 8}}}));
+  EXPECT_EQ(group.shared_layout(), (Layout{{"shared_alias", {0, 8}}}));
+  EXPECT_TRUE(group.placements()[1].inside_parent);
+  EXPECT_EQ(group.local_buffer_size(), 32u);
+}
+
+TEST(Rule4, LocalAliasOfALocalParentCostsNothing) {
+  BufferGroup group;
+  group.register_buffer("parent", 128, local);                    // 512 bytes
+  group.register_buffer("scratch", 128, local, false, "parent");  // 512 bytes, inside
+  group.register_buffer("spill", 1, local, false, "parent");      // no room left: after it
+  EXPECT_EQ(group.local_layout(),
+            (Layout{{"parent", {0, 512}}, {"scratch", {0, 512}}, {"spill", {512, 516}}}));
+  EXPECT_EQ(group.local_buffer_size(), 516u);  // not 1028
+  EXPECT_TRUE(group.placements()[1].inside_parent);
+  EXPECT_FALSE(group.placements()[2].inside_parent);
 }
 
 TEST(Rule4, ZeroSizedAliasOfAFullParentStillFits) {

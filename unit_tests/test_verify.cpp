@@ -130,13 +130,22 @@ TEST(Verify, CatchesAnAliasOutsideItsParent) {
 TEST(Verify, CatchesAnAliasInsideAParentThatMayNotHostIt) {
   Fixture f;
   f.group.register_buffer("holder", 4, Location::local);
-  f.group.register_buffer("guest", 1, Location::local, false, "holder");
+  f.group.register_buffer("guest", 1, Location::shared, false, "holder");  // shared: not inside
   f.placements = f.group.placements();
-  f.sizes[2] = f.group.local_buffer_size();
+  f.sizes = {f.group.shared_buffer_size(), f.group.persistent_local_buffer_size(),
+             f.group.local_buffer_size()};
   f.placements[7] = Placement{Region::local, true,
                               Slice{f.placements[6].slice.start, f.placements[6].slice.start + 4}};
   EXPECT_NE(f.check().find("'guest': lies inside holder, which may not host it"), std::string::npos)
       << f.check();
+}
+
+TEST(Verify, AcceptsALocalAliasInsideALocalParent) {
+  Fixture f;
+  f.group.register_buffer("holder", 4, Location::local);
+  f.group.register_buffer("guest", 1, Location::local, false, "holder");
+  ASSERT_TRUE(f.group.placements()[7].inside_parent);
+  EXPECT_EQ(joined(bufreg::verify(f.group)), "");
 }
 
 TEST(Verify, CatchesABufferOutsideTheArenaItsSettingsSelect) {

@@ -37,8 +37,9 @@ struct BufferUpdate {
 /// Layout rules, applied in this order: non-aliased shared buffers, then non-aliased
 /// persistent-local, then non-aliased local, each in registration order; then aliased buffers in
 /// registration order, each placed inside its parent when the parent is shared (or both are
-/// persistent-local) and the parent has room after earlier aliases, else at the end of its own
-/// arena. Every slice starts at a multiple of max(options().alignment, element size).
+/// persistent-local, or both local) and the parent has room after earlier aliases, else at the
+/// end of its own arena. Every slice starts at a multiple of max(options().alignment, element
+/// size).
 ///
 /// The layout is computed on first query and cached until the buffers change. A rejected call
 /// throws (std::invalid_argument, or std::out_of_range for unknown names) and changes nothing.
