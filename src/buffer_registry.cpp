@@ -237,8 +237,8 @@ std::set<std::string> BufferRegistry::update(const void* parent,
     recognized.insert(key);
   }
   if (moves.empty()) return recognized;
-  // Move on a copy: a move the group refuses (a persistent buffer with a live interval cannot
-  // become local) must not leave the moves before it applied.
+  // Move on a copy: a move the group refuses (a persistent buffer cannot become shared) must
+  // not leave the moves before it applied.
   BufferGroup moved = component->group;
   for (const auto& [name, location] : moves) {
     BufferUpdate move;

@@ -286,19 +286,17 @@ TEST(UpdateSettings, AMoveTheGroupRefusesChangesNothing) {
   BufferRegistry registry;
   Component component;
   registry.register_buffer("a", &component, 4, Location::local);
-  // Persistent and live: allowed in shared memory, but a persistent local buffer lives across
-  // launches and cannot have a live interval.
-  registry.register_buffer("b", &component, 4, Location::shared, true, std::nullopt,
-                           Precision::float32, bufreg::LiveInterval{0, 2});
+  // Persistent: shared memory does not survive the launch, so 'b' cannot move there.
+  registry.register_buffer("b", &component, 4, Location::local, true);
   const auto entries = registry.group(&component)->entries();
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] {
-        registry.update(&component, {{"a_location", "shared"}, {"b_location", "local"}});
+        registry.update(&component, {{"a_location", "shared"}, {"b_location", "shared"}});
       },
-      {"bufreg: buffer 'b': is persistent, so it lives across launches and cannot have a live "
-       "interval"}));
+      {"bufreg: buffer 'b': is persistent, but shared memory does not survive the launch"}));
   EXPECT_EQ(registry.group(&component)->entries(), entries);  // 'a' did not move either
-  EXPECT_EQ(registry.shared_buffer_size(&component), 16u);
+  EXPECT_EQ(registry.shared_buffer_size(&component), 0u);
+  EXPECT_EQ(registry.persistent_local_buffer_size(&component), 16u);
 }
 
 TEST(Registry, DefaultInstanceIsOneObject) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "printers.hpp"
@@ -137,19 +138,20 @@ TEST(Rule3, LayoutDoesNotDependOnWhichQueryRunsFirst) {
 
 // ---- Rule 4: aliases inside their parent, first come first served, else fallback ----------
 
-TEST(Rule4, SharedParentHostsAliasesOfAnyLocation) {
+TEST(Rule4, SharedParentHostsSharedAndLocalAliasesButNotPersistentOnes) {
   BufferGroup group;
   group.register_buffer("parent", 16, shared);  // [0, 64)
   group.register_buffer("local_alias", 4, local, false, "parent");
-  group.register_buffer("persistent_alias", 4, local, true, "parent");
+  group.register_buffer("persistent_alias", 4, local, true, "parent");  // must survive the launch
   group.register_buffer("shared_alias", 4, shared, false, "parent");
-  EXPECT_EQ(group.shared_layout(), (Layout{{"parent", {0, 64}},
-                                           {"local_alias", {0, 16}},
-                                           {"persistent_alias", {16, 32}},
-                                           {"shared_alias", {32, 48}}}));
+  EXPECT_EQ(group.shared_layout(),
+            (Layout{{"parent", {0, 64}}, {"local_alias", {0, 16}}, {"shared_alias", {16, 32}}}));
+  EXPECT_EQ(group.persistent_layout(), (Layout{{"persistent_alias", {0, 16}}}));
   EXPECT_EQ(group.shared_buffer_size(), 64u);
   EXPECT_EQ(group.local_buffer_size(), 0u);
-  EXPECT_EQ(group.persistent_local_buffer_size(), 0u);
+  EXPECT_EQ(group.persistent_local_buffer_size(), 16u);
+  EXPECT_FALSE(group.placements()[2].inside_parent);
+  EXPECT_EQ(group.get_allocator("persistent_alias").region, Region::persistent);
   const auto placements = group.placements();
   EXPECT_FALSE(placements[0].inside_parent);
   EXPECT_TRUE(placements[1].inside_parent);
@@ -238,6 +240,21 @@ TEST(Rule4, ZeroSizedAliasOfAFullParentStillFits) {
   group.register_buffer("nothing", 0, shared, false, "parent");
   EXPECT_EQ(group.shared_layout().at("nothing"), (Slice{16, 16}));
   EXPECT_EQ(group.shared_buffer_size(), 16u);
+}
+
+TEST(Rule4, PersistentBuffersNeverLandInNonPersistentStorage) {
+  BufferGroup group;
+  EXPECT_THROW(group.register_buffer("kept", 4, shared, /*persistent=*/true),
+               std::invalid_argument);  // shared memory does not survive the launch
+  EXPECT_TRUE(group.entries().empty());
+  group.register_buffer("shared_parent", 64, shared);
+  group.register_buffer("local_parent", 64, local);
+  group.register_buffer("in_shared", 1, local, true, "shared_parent");
+  group.register_buffer("in_local", 1, local, true, "local_parent");
+  for (const auto& placement : group.placements()) {
+    EXPECT_EQ(placement.region == Region::persistent, &placement >= &group.placements()[2]);
+  }
+  EXPECT_EQ(group.persistent_layout(), (Layout{{"in_shared", {0, 4}}, {"in_local", {16, 20}}}));
 }
 
 // ---- Rule 5: arena sizes come from the layout ------------------------------------------------

@@ -163,6 +163,23 @@ TEST(Verify, CatchesANonPersistentBufferInPersistentStorage) {
       << f.check();
 }
 
+TEST(Verify, CatchesAPersistentBufferOutsidePersistentStorage) {
+  Fixture f;
+  f.group.register_buffer("kept_alias", 1, Location::local, true, "parent");
+  f.placements = f.group.placements();
+  f.sizes = {f.group.shared_buffer_size(), f.group.persistent_local_buffer_size(),
+             f.group.local_buffer_size()};
+  // Inside its shared parent, after alias_b: memory that does not survive the launch.
+  f.placements[6] = Placement{Region::shared, true, Slice{24, 28}};
+  EXPECT_NE(f.check().find("'kept_alias': is persistent but lies in the shared arena, which does "
+                           "not survive the launch"),
+            std::string::npos)
+      << f.check();
+  EXPECT_NE(f.check().find("'kept_alias': lies inside parent, which may not host it"),
+            std::string::npos)
+      << f.check();
+}
+
 TEST(Verify, CatchesAWrongArenaSize) {
   Fixture f;
   f.sizes[0] = 40;  // the last shared slice ends at 48
