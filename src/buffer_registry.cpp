@@ -146,12 +146,56 @@ std::map<std::string, const void*> BufferRegistry::children(const void* parent) 
   return component ? component->children : std::map<std::string, const void*>{};
 }
 
+std::vector<std::string> BufferRegistry::path_of_children(const void* from, const void* to) {
+  // Depth-first over the recorded children; the graph is acyclic, `visited` only avoids
+  // walking shared sub-trees twice.
+  struct Step {
+    const void* component;
+    std::map<std::string, const void*>::const_iterator next;
+  };
+  std::vector<Step> stack;
+  std::vector<std::string> path;  // the names of the edges on the stack
+  std::set<const void*> visited{from};
+  const auto enter = [&](const void* component) {
+    const Component* found = find(component);
+    if (found) stack.push_back({component, found->children.begin()});
+    return found != nullptr;
+  };
+  if (!enter(from)) return {};
+  while (!stack.empty()) {
+    Step& top = stack.back();
+    if (top.next == find(top.component)->children.end()) {
+      stack.pop_back();
+      if (!path.empty()) path.pop_back();
+      continue;
+    }
+    const auto [name, child] = *top.next++;
+    if (child == to) {
+      path.push_back(name);
+      return path;
+    }
+    if (!visited.insert(child).second) continue;
+    if (enter(child)) path.push_back(name);
+  }
+  return {};
+}
+
 std::pair<std::string, std::string> BufferRegistry::register_child_locked(const void* parent,
                                                                           const void* child,
                                                                           const std::string& name) {
   if (parent == child) {
     throw std::invalid_argument(
         detail::buffer_message(name, "a component cannot be registered as its own child"));
+  }
+  // A component graph must be a DAG: with a cycle, each refresh would roll every arena of the
+  // cycle up into itself again and grow them all without bound.
+  if (const std::vector<std::string> path = path_of_children(child, parent); !path.empty()) {
+    std::string chain = detail::quoted(name);
+    for (const std::string& step : path) chain += " -> " + detail::quoted(step);
+    throw std::invalid_argument(detail::buffer_message(
+        name, "component " + detail::quoted(name) + " cannot be a child of component " +
+                  detail::quoted(path.back()) + ", which is already inside it (" + chain +
+                  "): components must not form a cycle"));
   }
   std::string shared_name = name + "_shared";
   std::string persistent_name = name + "_persistent";

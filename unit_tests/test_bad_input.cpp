@@ -172,6 +172,7 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
   int loop = 0, step = 0, stranger = 0;
   registry.register_buffer("state", &loop, 4, Location::local);
   registry.register_buffer("carry", &loop, 2, Location::local, true);
+  registry.register_child(&loop, &step, "inner");
   const GroupSnapshot loop_before(*registry.group(&loop));
   const auto registry_unchanged = [&] {
     return registry.group(&step) == nullptr && registry.group(&stranger) == nullptr &&
@@ -193,6 +194,9 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
                    {"'self'", "own child"});
   registry_refused("registry.register_child(&loop, &step, \"\")",
                    [&] { registry.register_child(&loop, &step, ""); }, invalid, {"child name"});
+  registry_refused("registry.register_child(&step, &loop, \"outer\")  // step is loop's 'inner'",
+                   [&] { registry.register_child(&step, &loop, "outer"); }, invalid,
+                   {"'outer'", "'inner'", "cycle"});
   registry_refused("registry.get_child_allocators(&loop, &step, \"step\")  // never registered",
                    [&] { registry.get_child_allocators(&loop, &step, "step"); }, out_of_range,
                    {"'step'", "register_child"});

@@ -188,6 +188,48 @@ TEST(RegisterChild, RejectsSelfEmptyNameAndUnknownChild) {
       [&] { registry.get_child_allocators(&parent, &child, "c"); }, {"'c'", "register_child"}));
 }
 
+// A component graph must be a DAG: a cycle rolled every arena of it up into itself again on
+// each refresh, and both arenas grew without bound (320 B, 480 B, 640 B...).
+TEST(RegisterChild, RefusesATwoCycleNamingBothComponentsAndChangesNothing) {
+  BufferRegistry registry;
+  Component a, b;
+  registry.register_buffer("x", &a, 10, Location::shared, false, std::nullopt, Precision::float64);
+  registry.register_buffer("y", &b, 10, Location::shared, false, std::nullopt, Precision::float64);
+  registry.register_child(&b, &a, "a");
+  const auto entries_of_a = registry.group(&a)->entries();
+  const auto entries_of_b = registry.group(&b)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&a, &b, "b"); },
+      {"bufreg: buffer 'b': component 'b' cannot be a child of component 'a', which is already "
+       "inside it ('b' -> 'a'): components must not form a cycle"}));
+  EXPECT_EQ(registry.group(&a)->entries(), entries_of_a);
+  EXPECT_EQ(registry.group(&b)->entries(), entries_of_b);
+  EXPECT_TRUE(registry.children(&a).empty());
+  EXPECT_EQ(registry.children(&b), (std::map<std::string, const void*>{{"a", &a}}));
+  // Refreshing the one edge left keeps the sizes: nothing inflates.
+  for (int refresh = 0; refresh < 3; ++refresh) {
+    registry.get_child_allocators(&b, &a, "a");
+    EXPECT_EQ(registry.shared_buffer_size(&a), 80u);
+    EXPECT_EQ(registry.shared_buffer_size(&b), 160u);
+  }
+}
+
+TEST(RegisterChild, RefusesTheEdgeThatClosesALongerCycle) {
+  BufferRegistry registry;
+  Component a, b, c, d;
+  registry.register_child(&a, &b, "b");
+  registry.register_child(&b, &c, "c");
+  registry.register_child(&a, &c, "c_too");  // a diamond is not a cycle
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&c, &a, "a"); },
+      {"bufreg: buffer 'a': component 'a' cannot be a child of component 'c', which is already "
+       "inside it ('a' -> 'b' -> 'c'): components must not form a cycle"}));
+  EXPECT_EQ(registry.group(&c), nullptr);  // not even an empty group was left behind
+  registry.register_child(&c, &d, "d");    // a new leaf is fine
+  EXPECT_THROW(registry.register_child(&d, &b, "b"), std::invalid_argument);
+  EXPECT_EQ(registry.children(&d).size(), 0u);
+}
+
 TEST(ClearParent, CascadesToChildrenRecursively) {
   BufferRegistry registry;
   Component loop, step, solver, bystander;
@@ -203,14 +245,15 @@ TEST(ClearParent, CascadesToChildrenRecursively) {
   EXPECT_NE(registry.group(&bystander), nullptr);
 }
 
-TEST(ClearParent, SurvivesCycles) {
+TEST(ClearParent, ClearsTheChainLeftByARefusedCycle) {
   BufferRegistry registry;
   Component a, b, c;
   registry.register_child(&a, &b, "b");
   registry.register_child(&b, &c, "c");
-  registry.register_child(&c, &a, "a");
+  EXPECT_THROW(registry.register_child(&c, &a, "a"), std::invalid_argument);
   registry.clear_parent(&b);
-  EXPECT_EQ(registry.group(&a), nullptr);
+  EXPECT_NE(registry.group(&a), nullptr);  // b's parent stays, and forgets b
+  EXPECT_TRUE(registry.children(&a).empty());
   EXPECT_EQ(registry.group(&b), nullptr);
   EXPECT_EQ(registry.group(&c), nullptr);
 }

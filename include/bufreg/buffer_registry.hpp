@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <bufreg/buffer_group.hpp>
 
@@ -62,7 +63,9 @@ class BufferRegistry {
   /// as wide as the widest element inside (uint8, float16, int32 or int64), aligned for every
   /// buffer inside the child, and records the child so clear_parent(parent) removes it too.
   /// Calling it again refreshes the sizes. Without a name, one derived from `child`'s address
-  /// is used. Returns the two entry names.
+  /// is used. Returns the two entry names. Components must form a DAG: an edge that would close
+  /// a cycle (`child` already holds `parent`) throws std::invalid_argument naming both, and
+  /// changes nothing.
   std::pair<std::string, std::string> register_child(
       const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
   /// The allocators of the child's two entries in `parent`, refreshed first if the child's
@@ -89,6 +92,9 @@ class BufferRegistry {
   Component& find_or_create(const void* parent);
   std::pair<std::string, std::string> register_child_locked(const void* parent, const void* child,
                                                             const std::string& name);
+  /// The child entry names leading from component `from` down to component `to`, empty when
+  /// `to` is not inside `from`.
+  std::vector<std::string> path_of_children(const void* from, const void* to);
 
   LayoutOptions m_options;
   std::mutex m_mutex;
