@@ -199,6 +199,24 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
   }
   std::string shared_name = name + "_shared";
   std::string persistent_name = name + "_persistent";
+  if (const Component* existing = find(parent)) {
+    // The same child under the same name again refreshes its entries; anything else that would
+    // take the name is refused rather than silently overwritten or unlinked.
+    const auto linked = existing->children.find(name);
+    if (linked != existing->children.end() && linked->second != child) {
+      throw std::invalid_argument(detail::buffer_message(
+          name,
+          "is the name of another child component of this parent: give this child another "
+          "name"));
+    }
+    for (const std::string* entry : {&shared_name, &persistent_name}) {
+      if (existing->group.contains(*entry) && existing->child_entries.count(*entry) == 0) {
+        throw std::invalid_argument(detail::buffer_message(
+            *entry, "is a buffer of this parent, so child " + detail::quoted(name) +
+                        " cannot take its name: give the child another name"));
+      }
+    }
+  }
   const Component* child_component = find(child);
   const auto entry = [&](Region region) {
     if (!child_component) return std::pair{Precision::uint8, std::size_t{0}};
@@ -230,6 +248,8 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
     if (!existed) m_components.erase(parent);
     throw;
   }
+  component.child_entries.insert(shared_name);
+  component.child_entries.insert(persistent_name);
   component.group = std::move(updated);
   component.children[name] = child;
   return {std::move(shared_name), std::move(persistent_name)};

@@ -173,6 +173,7 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
   registry.register_buffer("state", &loop, 4, Location::local);
   registry.register_buffer("carry", &loop, 2, Location::local, true);
   registry.register_child(&loop, &step, "inner");
+  registry.register_buffer("pool_shared", &loop, 2, Location::local);
   const GroupSnapshot loop_before(*registry.group(&loop));
   const auto registry_unchanged = [&] {
     return registry.group(&step) == nullptr && registry.group(&stranger) == nullptr &&
@@ -197,6 +198,13 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
   registry_refused("registry.register_child(&step, &loop, \"outer\")  // step is loop's 'inner'",
                    [&] { registry.register_child(&step, &loop, "outer"); }, invalid,
                    {"'outer'", "'inner'", "cycle"});
+  registry_refused("registry.register_child(&loop, &stranger, \"inner\")  // step's name",
+                   [&] { registry.register_child(&loop, &stranger, "inner"); }, invalid,
+                   {"'inner'", "another child"});
+  registry_refused(
+      "registry.register_child(&loop, &stranger, \"pool\")  // loop has a buffer 'pool_shared'",
+      [&] { registry.register_child(&loop, &stranger, "pool"); }, invalid,
+      {"'pool_shared'", "'pool'"});
   registry_refused("registry.get_child_allocators(&loop, &step, \"step\")  // never registered",
                    [&] { registry.get_child_allocators(&loop, &step, "step"); }, out_of_range,
                    {"'step'", "register_child"});

@@ -145,22 +145,74 @@ TEST(RegisterChild, ChildWithoutBuffersGetsEmptyEntries) {
   EXPECT_EQ(persistent.bytes, 0u);
 }
 
-TEST(RegisterChild, CallingAgainRefreshesSizesAndReplacesTheChild) {
+TEST(RegisterChild, CallingAgainWithTheSameChildRefreshesSizes) {
   BufferRegistry registry;
-  Component parent, child, replacement;
+  Component parent, child;
   registry.register_buffer("a", &child, 2, Location::shared);
   registry.register_child(&parent, &child, "c");
   EXPECT_EQ(registry.shared_buffer_size(&parent), 8u);
   registry.register_buffer("b", &child, 2, Location::shared);
   registry.register_child(&parent, &child, "c");
   EXPECT_EQ(registry.shared_buffer_size(&parent), 24u);
-  registry.register_buffer("x", &replacement, 1, Location::shared);
-  registry.register_child(&parent, &replacement, "c");
-  EXPECT_EQ(registry.shared_buffer_size(&parent), 4u);
-  EXPECT_THROW(registry.get_child_allocators(&parent, &child, "c"), std::out_of_range);
+  EXPECT_EQ(registry.group(&parent)->entries().size(), 2u);
+}
+
+// Reusing a child's name for another child used to unlink the first silently: its group then
+// survived clear_parent(parent).
+TEST(RegisterChild, RefusesANameTakenByAnotherChild) {
+  BufferRegistry registry;
+  Component parent, child, other;
+  registry.register_buffer("a", &child, 2, Location::shared);
+  registry.register_buffer("x", &other, 1, Location::shared);
+  registry.register_child(&parent, &child, "c");
+  const auto entries = registry.group(&parent)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, &other, "c"); },
+      {"bufreg: buffer 'c': is the name of another child component of this parent: give this "
+       "child another name"}));
+  EXPECT_EQ(registry.group(&parent)->entries(), entries);
+  EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"c", &child}}));
+  EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes, 8u);
+  registry.register_child(&parent, &other, "d");  // under a name of its own it is welcome
   registry.clear_parent(&parent);
-  EXPECT_NE(registry.group(&child), nullptr);  // no longer recorded: not cascaded
-  EXPECT_EQ(registry.group(&replacement), nullptr);
+  EXPECT_EQ(registry.group(&child), nullptr);  // still recorded, so cleared with its parent
+  EXPECT_EQ(registry.group(&other), nullptr);
+}
+
+// register_child used to overwrite a user buffer named `{name}_shared`: an 8-element float64
+// local buffer, parent of an alias, became 16 uint8 shared.
+TEST(RegisterChild, RefusesToOverwriteAUserBufferOfAnEntryName) {
+  BufferRegistry registry;
+  Component parent, child;
+  registry.register_buffer("c_shared", &parent, 8, Location::local, false, std::nullopt,
+                           Precision::float64);
+  registry.register_buffer("alias", &parent, 4, Location::local, false, "c_shared");
+  registry.register_buffer("d_persistent", &parent, 1, Location::local, true);
+  registry.register_buffer("a", &child, 16, Location::shared, false, std::nullopt,
+                           Precision::uint8);
+  const auto entries = registry.group(&parent)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, &child, "c"); },
+      {"bufreg: buffer 'c_shared': is a buffer of this parent, so child 'c' cannot take its "
+       "name: give the child another name"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, &child, "d"); },
+      {"bufreg: buffer 'd_persistent': is a buffer of this parent, so child 'd'"}));
+  EXPECT_EQ(registry.group(&parent)->entries(), entries);
+  EXPECT_TRUE(registry.children(&parent).empty());
+}
+
+TEST(RegisterChild, ANameWhoseChildWasClearedMayBeReused) {
+  BufferRegistry registry;
+  Component parent, first, second;
+  registry.register_buffer("a", &first, 2, Location::shared);
+  registry.register_child(&parent, &first, "c");
+  registry.clear_parent(&first);  // the child died; its entries stay in the parent
+  EXPECT_TRUE(registry.children(&parent).empty());
+  registry.register_buffer("b", &second, 4, Location::shared);
+  registry.register_child(&parent, &second, "c");  // the entries are a child's, not the user's
+  EXPECT_EQ(registry.get_child_allocators(&parent, &second, "c").first.bytes, 16u);
+  EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"c", &second}}));
 }
 
 TEST(RegisterChild, GetChildAllocatorsRefreshesAStaleEntry) {

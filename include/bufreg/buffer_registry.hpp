@@ -63,9 +63,10 @@ class BufferRegistry {
   /// as wide as the widest element inside (uint8, float16, int32 or int64), aligned for every
   /// buffer inside the child, and records the child so clear_parent(parent) removes it too.
   /// Calling it again refreshes the sizes. Without a name, one derived from `child`'s address
-  /// is used. Returns the two entry names. Components must form a DAG: an edge that would close
-  /// a cycle (`child` already holds `parent`) throws std::invalid_argument naming both, and
-  /// changes nothing.
+  /// is used. Returns the two entry names. Throws std::invalid_argument and changes nothing when
+  /// the edge would close a cycle (`child` already holds `parent`: components must form a DAG),
+  /// when `name` is taken by another child of `parent`, or when `{name}_shared` or
+  /// `{name}_persistent` is a buffer the user registered in `parent`.
   std::pair<std::string, std::string> register_child(
       const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
   /// The allocators of the child's two entries in `parent`, refreshed first if the child's
@@ -86,6 +87,7 @@ class BufferRegistry {
     explicit Component(LayoutOptions options) : group(options) {}
     BufferGroup group;
     std::map<std::string, const void*> children;  // child entry name -> child component
+    std::set<std::string> child_entries;          // buffers register_child made, not the user
   };
 
   Component* find(const void* parent);
