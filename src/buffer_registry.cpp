@@ -79,6 +79,17 @@ void BufferRegistry::clear_layout(const void* parent) {
   if (Component* component = find(parent)) component->group.invalidate_layouts();
 }
 
+std::size_t BufferRegistry::parents_of(const void* child) const {
+  std::size_t parents = 0;
+  for (const auto& entry : m_components) {
+    const auto& children = entry.second->children;
+    parents += static_cast<std::size_t>(
+        std::any_of(children.begin(), children.end(),
+                    [child](const auto& linked) { return linked.second == child; }));
+  }
+  return parents;
+}
+
 void BufferRegistry::clear_parent(const void* parent) {
   std::lock_guard lock(m_mutex);
   std::vector<const void*> pending{parent};
@@ -86,7 +97,11 @@ void BufferRegistry::clear_parent(const void* parent) {
   while (!pending.empty()) {
     const void* next = pending.back();
     pending.pop_back();
-    if (!removed.insert(next).second) continue;  // already removed: a cycle
+    if (removed.count(next)) continue;
+    // Children are shared: a child goes only with its last parent. It is looked at again each
+    // time one of its parents goes (the graph is a DAG, so the last one removes it).
+    if (next != parent && parents_of(next) > 0) continue;
+    removed.insert(next);
     if (Component* component = find(next)) {
       for (const auto& child : component->children) pending.push_back(child.second);
       m_components.erase(next);

@@ -313,13 +313,57 @@ TEST(ClearParent, ClearsTheChainLeftByARefusedCycle) {
 TEST(ClearParent, ForgetsTheRemovedComponentInOtherParents) {
   BufferRegistry registry;
   Component first_parent, second_parent, child;
+  registry.register_buffer("old", &child, 1, Location::shared);
   registry.register_child(&first_parent, &child, "c");
   registry.register_child(&second_parent, &child, "c");
-  registry.clear_parent(&second_parent);  // removes child too
+  registry.clear_parent(&child);  // the child dies before its parents
   EXPECT_EQ(registry.group(&child), nullptr);
+  EXPECT_TRUE(registry.children(&first_parent).empty());
+  EXPECT_TRUE(registry.children(&second_parent).empty());
   registry.register_buffer("new", &child, 1, Location::shared);  // a new component, same address
   registry.clear_parent(&first_parent);
+  registry.clear_parent(&second_parent);
   EXPECT_NE(registry.group(&child), nullptr);
+}
+
+// A diamond: clearing one parent used to remove the child both share, and the other parent then
+// threw when it asked for the child's allocators.
+TEST(ClearParent, ASharedChildLivesUntilItsLastParentGoes) {
+  BufferRegistry registry;
+  Component first_parent, second_parent, child;
+  registry.register_buffer("k", &child, 4, Location::shared);
+  registry.register_child(&first_parent, &child, "c");
+  registry.register_child(&second_parent, &child, "c");
+  registry.clear_parent(&first_parent);
+  EXPECT_EQ(registry.group(&first_parent), nullptr);
+  ASSERT_NE(registry.group(&child), nullptr);
+  EXPECT_TRUE(registry.group(&child)->contains("k"));
+  EXPECT_EQ(registry.children(&second_parent), (std::map<std::string, const void*>{{"c", &child}}));
+  EXPECT_EQ(registry.get_child_allocators(&second_parent, &child, "c").first.bytes, 16u);
+  registry.clear_parent(&second_parent);
+  EXPECT_EQ(registry.group(&child), nullptr);
+}
+
+TEST(ClearParent, ASharedChildGoesWhenEveryParentIsClearedAtOnce) {
+  BufferRegistry registry;
+  Component root, middle, leaf, bystander, other_leaf;
+  for (const Component* c : {&root, &middle, &leaf, &bystander, &other_leaf}) {
+    registry.register_buffer("x", c, 1, Location::shared);
+  }
+  // Cleared before 'middle' ('shortcut' sorts last), while middle still holds it: kept then,
+  // and removed when middle goes.
+  registry.register_child(&root, &leaf, "shortcut");
+  registry.register_child(&root, &middle, "middle");
+  registry.register_child(&middle, &leaf, "leaf");
+  registry.register_child(&middle, &other_leaf, "other_leaf");
+  registry.register_child(&bystander, &other_leaf, "other_leaf");
+  registry.clear_parent(&root);
+  EXPECT_EQ(registry.group(&root), nullptr);
+  EXPECT_EQ(registry.group(&middle), nullptr);
+  EXPECT_EQ(registry.group(&leaf), nullptr);        // both its parents went
+  EXPECT_NE(registry.group(&other_leaf), nullptr);  // the bystander still holds it
+  EXPECT_EQ(registry.children(&bystander),
+            (std::map<std::string, const void*>{{"other_leaf", &other_leaf}}));
 }
 
 TEST(ResetRemovesEverything, AllGroupsGone) {

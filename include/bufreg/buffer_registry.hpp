@@ -40,7 +40,10 @@ class BufferRegistry {
 
   /// Drops the cached layout of `parent`; no-op for an unknown parent.
   void clear_layout(const void* parent);
-  /// Removes `parent`'s group and, recursively, its recorded children's; cycle-safe.
+  /// Removes `parent`'s group and, recursively, the group of each recorded child that no
+  /// remaining component still has as a child: children are shared, so a child of two parents
+  /// lives until both are cleared. Other groups forget `parent` as a child (its address may be
+  /// reused); the entries it was rolled up into stay in them.
   void clear_parent(const void* parent);
   /// Removes every group.
   void reset();
@@ -94,6 +97,8 @@ class BufferRegistry {
   Component& find_or_create(const void* parent);
   std::pair<std::string, std::string> register_child_locked(const void* parent, const void* child,
                                                             const std::string& name);
+  /// How many components have `child` as a child.
+  std::size_t parents_of(const void* child) const;
   /// The child entry names leading from component `from` down to component `to`, empty when
   /// `to` is not inside `from`.
   std::vector<std::string> path_of_children(const void* from, const void* to);
