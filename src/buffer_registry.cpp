@@ -281,13 +281,9 @@ std::pair<Allocator, Allocator> BufferRegistry::get_child_allocators(
     const void* parent, const void* child, std::optional<std::string> name) {
   const std::string entry_name = child_name(child, name);
   std::lock_guard lock(m_mutex);
-  Component* component = find(parent);
-  if (!component || component->children.count(entry_name) == 0 ||
-      component->children.at(entry_name) != child) {
-    throw std::out_of_range(detail::buffer_message(
-        entry_name, "no such child is registered in this parent; call register_child first"));
-  }
+  // Registers the child on the spot, or refreshes it: the one call components make.
   const auto [shared_name, persistent_name] = register_child_locked(parent, child, entry_name);
+  const Component* component = find(parent);
   return {component->group.get_allocator(shared_name),
           component->group.get_allocator(persistent_name)};
 }

@@ -205,9 +205,9 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
       "registry.register_child(&loop, &stranger, \"pool\")  // loop has a buffer 'pool_shared'",
       [&] { registry.register_child(&loop, &stranger, "pool"); }, invalid,
       {"'pool_shared'", "'pool'"});
-  registry_refused("registry.get_child_allocators(&loop, &step, \"step\")  // never registered",
-                   [&] { registry.get_child_allocators(&loop, &step, "step"); }, out_of_range,
-                   {"'step'", "register_child"});
+  registry_refused("registry.get_child_allocators(&step, &loop, \"outer\")  // a cycle",
+                   [&] { registry.get_child_allocators(&step, &loop, "outer"); }, invalid,
+                   {"'outer'", "'inner'", "cycle"});
   registry_refused("registry.update(&loop, {{\"state_location\", \"texture\"}})",
                    [&] {
                      registry.update(&loop, {{"state_location", "texture"}});

@@ -228,16 +228,71 @@ TEST(RegisterChild, GetChildAllocatorsRefreshesAStaleEntry) {
   EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes, 40u);
 }
 
-TEST(RegisterChild, RejectsSelfEmptyNameAndUnknownChild) {
+TEST(RegisterChild, RejectsSelfAndEmptyName) {
   BufferRegistry registry;
   Component parent, child;
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] { registry.register_child(&parent, &parent, "me"); }, {"'me'", "own child"}));
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] { registry.register_child(&parent, &child, ""); }, {"child name must not be empty"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.get_child_allocators(&parent, &parent, "me"); }, {"'me'", "own child"}));
   EXPECT_EQ(registry.group(&parent), nullptr);
-  EXPECT_TRUE(throws_with<std::out_of_range>(
-      [&] { registry.get_child_allocators(&parent, &child, "c"); }, {"'c'", "register_child"}));
+}
+
+// The one call components make: a child not yet registered under the name is registered then.
+TEST(GetChildAllocators, RegistersAnUnregisteredChildOnTheSpot) {
+  BufferRegistry registry;
+  Component parent, child;
+  registry.register_buffer("state", &parent, 1, Location::shared);
+  registry.register_buffer("k", &child, 3, Location::shared, false, std::nullopt,
+                           Precision::float64);
+  registry.register_buffer("err", &child, 2, Location::local, true);
+  const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "step");
+  EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"step", &child}}));
+  const auto& entries = registry.group(&parent)->entries();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1], bufreg::CUDABuffer("step_shared", 3, Location::shared, false, std::nullopt,
+                                           Precision::int64));
+  EXPECT_EQ(entries[2], bufreg::CUDABuffer("step_persistent", 2, Location::local, true,
+                                           std::nullopt, Precision::int32));
+  EXPECT_EQ(shared.region, Region::shared);
+  EXPECT_EQ(shared.offset, 16u);
+  EXPECT_EQ(shared.bytes, 24u);
+  EXPECT_EQ(persistent.region, Region::persistent);
+  EXPECT_EQ(persistent.bytes, 8u);
+  // Asked again, it answers the same without registering anything more.
+  const auto again = registry.get_child_allocators(&parent, &child, "step");
+  EXPECT_EQ(again.first.offset, shared.offset);
+  EXPECT_EQ(registry.group(&parent)->entries().size(), 3u);
+  registry.clear_parent(&parent);
+  EXPECT_EQ(registry.group(&child), nullptr);  // recorded, so cleared with its parent
+}
+
+TEST(GetChildAllocators, CreatesAnUnknownParentAndRollsAnEmptyChildUpAsEmptyRegions) {
+  BufferRegistry registry;
+  Component parent, child;
+  const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "c");
+  EXPECT_EQ(shared.bytes, 0u);
+  EXPECT_EQ(persistent.bytes, 0u);
+  ASSERT_NE(registry.group(&parent), nullptr);
+  EXPECT_EQ(registry.group(&parent)->entries().size(), 2u);
+  EXPECT_EQ(registry.group(&child), nullptr);  // the child has no buffers: no group for it
+}
+
+TEST(GetChildAllocators, RefusesWhatRegisterChildRefusesAndChangesNothing) {
+  BufferRegistry registry;
+  Component parent, child, other;
+  registry.register_child(&parent, &child, "c");
+  const auto entries = registry.group(&parent)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.get_child_allocators(&parent, &other, "c"); },
+      {"'c'", "another child component"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.get_child_allocators(&child, &parent, "p"); }, {"'p'", "cycle"}));
+  EXPECT_EQ(registry.group(&parent)->entries(), entries);
+  EXPECT_EQ(registry.group(&child), nullptr);
+  EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"c", &child}}));
 }
 
 // A component graph must be a DAG: a cycle rolled every arena of it up into itself again on

@@ -72,9 +72,13 @@ class BufferRegistry {
   /// `{name}_persistent` is a buffer the user registered in `parent`.
   std::pair<std::string, std::string> register_child(
       const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
-  /// The allocators of the child's two entries in `parent`, refreshed first if the child's
-  /// layout changed since register_child. Throws std::out_of_range if the child is not
-  /// registered under that name.
+  /// The allocators of the child's two entries in `parent`: register_child(parent, child, name)
+  /// first, so a child not yet registered under that name is registered on the spot (and
+  /// `parent`'s group created, as register_buffer and register_child do), and a registered one
+  /// is refreshed if its layout changed. This is the one call a component needs; register_child
+  /// is for callers who want the entry names. A child component with no buffers rolls up as two
+  /// empty regions. Throws what register_child throws (std::invalid_argument: a cycle, a taken
+  /// name) and then changes nothing; never std::out_of_range.
   std::pair<Allocator, Allocator> get_child_allocators(
       const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
 
