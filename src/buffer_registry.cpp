@@ -202,30 +202,36 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
     throw std::invalid_argument(
         detail::buffer_message(name, "a component cannot be registered as its own child"));
   }
-  // A component graph must be a DAG: with a cycle, each refresh would roll every arena of the
-  // cycle up into itself again and grow them all without bound.
-  if (const std::vector<std::string> path = path_of_children(child, parent); !path.empty()) {
-    std::string chain = detail::quoted(name);
-    for (const std::string& step : path) chain += " -> " + detail::quoted(step);
-    throw std::invalid_argument(detail::buffer_message(
-        name, "component " + detail::quoted(name) + " cannot be a child of component " +
-                  detail::quoted(path.back()) + ", which is already inside it (" + chain +
-                  "): components must not form a cycle"));
-  }
   std::string shared_name = name + "_shared";
   std::string persistent_name = name + "_persistent";
-  if (const Component* existing = find(parent)) {
-    // The same child under the same name again refreshes its entries; anything else that would
-    // take the name is refused rather than silently overwritten or unlinked.
-    const auto linked = existing->children.find(name);
-    if (linked != existing->children.end() && linked->second != child) {
+  // The same child under the same name again only refreshes its entries. A new edge must keep
+  // the component graph a DAG (with a cycle, each refresh rolled every arena of the cycle up
+  // into itself again, growing them all without bound), and must not take a name in use:
+  // silently overwriting or unlinking what holds it loses data.
+  const Component* existing = find(parent);
+  const void* linked = nullptr;  // the child recorded under `name`, if any
+  if (existing) {
+    const auto found = existing->children.find(name);
+    if (found != existing->children.end()) linked = found->second;
+  }
+  if (linked != child) {
+    if (const std::vector<std::string> path = path_of_children(child, parent); !path.empty()) {
+      std::string chain = detail::quoted(name);
+      for (const std::string& step : path) chain += " -> " + detail::quoted(step);
+      throw std::invalid_argument(detail::buffer_message(
+          name, "component " + detail::quoted(name) + " cannot be a child of component " +
+                    detail::quoted(path.back()) + ", which is already inside it (" + chain +
+                    "): components must not form a cycle"));
+    }
+    if (linked) {
       throw std::invalid_argument(detail::buffer_message(
           name,
-          "is the name of another child component of this parent: give this child another "
-          "name"));
+          "is the name of another child component of this parent: give this child "
+          "another name"));
     }
     for (const std::string* entry : {&shared_name, &persistent_name}) {
-      if (existing->group.contains(*entry) && existing->child_entries.count(*entry) == 0) {
+      if (existing && existing->group.contains(*entry) &&
+          existing->child_entries.count(*entry) == 0) {
         throw std::invalid_argument(detail::buffer_message(
             *entry, "is a buffer of this parent, so child " + detail::quoted(name) +
                         " cannot take its name: give the child another name"));
