@@ -157,6 +157,19 @@ TEST(UpdateBuffer, RefusesToMakeAPersistentBufferSharedOrASharedBufferPersistent
   EXPECT_EQ(group.persistent_layout().at("parent"), (Slice{0, 32}));
 }
 
+TEST(UpdateBuffer, AnAliasMadePersistentLeavesItsSharedParent) {
+  BufferGroup group = parent_and_alias();
+  ASSERT_TRUE(group.placements()[1].inside_parent);
+  BufferUpdate persistent;
+  persistent.location = Location::local;
+  persistent.persistent = true;
+  EXPECT_EQ(group.update_buffer("alias", persistent), std::make_pair(true, true));
+  EXPECT_FALSE(group.placements()[1].inside_parent);
+  EXPECT_EQ(group.get_allocator("alias").region, Region::persistent);
+  EXPECT_EQ(group.persistent_layout().at("alias"), (Slice{0, 16}));
+  EXPECT_TRUE(bufreg::verify(group).empty());
+}
+
 TEST(UpdateBuffer, RefusesALiveIntervalOnAPersistentLocalBuffer) {
   BufferGroup group = parent_and_alias();
   BufferUpdate live;
