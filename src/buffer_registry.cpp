@@ -79,6 +79,17 @@ void BufferRegistry::clear_layout(const void* parent) {
   if (Component* component = find(parent)) component->group.invalidate_layouts();
 }
 
+std::size_t BufferRegistry::parents_of(const void* child) const {
+  std::size_t parents = 0;
+  for (const auto& entry : m_components) {
+    const auto& children = entry.second->children;
+    parents += static_cast<std::size_t>(
+        std::any_of(children.begin(), children.end(),
+                    [child](const auto& linked) { return linked.second == child; }));
+  }
+  return parents;
+}
+
 void BufferRegistry::clear_parent(const void* parent) {
   std::lock_guard lock(m_mutex);
   std::vector<const void*> pending{parent};
@@ -86,7 +97,11 @@ void BufferRegistry::clear_parent(const void* parent) {
   while (!pending.empty()) {
     const void* next = pending.back();
     pending.pop_back();
-    if (!removed.insert(next).second) continue;  // already removed: a cycle
+    if (removed.count(next)) continue;
+    // Children are shared: a child goes only with its last parent. It is looked at again each
+    // time one of its parents goes (the graph is a DAG, so the last one removes it).
+    if (next != parent && parents_of(next) > 0) continue;
+    removed.insert(next);
     if (Component* component = find(next)) {
       for (const auto& child : component->children) pending.push_back(child.second);
       m_components.erase(next);
@@ -146,6 +161,40 @@ std::map<std::string, const void*> BufferRegistry::children(const void* parent) 
   return component ? component->children : std::map<std::string, const void*>{};
 }
 
+std::vector<std::string> BufferRegistry::path_of_children(const void* from, const void* to) {
+  // Depth-first over the recorded children; the graph is acyclic, `visited` only avoids
+  // walking shared sub-trees twice.
+  struct Step {
+    const void* component;
+    std::map<std::string, const void*>::const_iterator next;
+  };
+  std::vector<Step> stack;
+  std::vector<std::string> path;  // the names of the edges on the stack
+  std::set<const void*> visited{from};
+  const auto enter = [&](const void* component) {
+    const Component* found = find(component);
+    if (found) stack.push_back({component, found->children.begin()});
+    return found != nullptr;
+  };
+  if (!enter(from)) return {};
+  while (!stack.empty()) {
+    Step& top = stack.back();
+    if (top.next == find(top.component)->children.end()) {
+      stack.pop_back();
+      if (!path.empty()) path.pop_back();
+      continue;
+    }
+    const auto [name, child] = *top.next++;
+    if (child == to) {
+      path.push_back(name);
+      return path;
+    }
+    if (!visited.insert(child).second) continue;
+    if (enter(child)) path.push_back(name);
+  }
+  return {};
+}
+
 std::pair<std::string, std::string> BufferRegistry::register_child_locked(const void* parent,
                                                                           const void* child,
                                                                           const std::string& name) {
@@ -155,6 +204,40 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
   }
   std::string shared_name = name + "_shared";
   std::string persistent_name = name + "_persistent";
+  // The same child under the same name again only refreshes its entries. A new edge must keep
+  // the component graph a DAG (with a cycle, each refresh rolled every arena of the cycle up
+  // into itself again, growing them all without bound), and must not take a name in use:
+  // silently overwriting or unlinking what holds it loses data.
+  const Component* existing = find(parent);
+  const void* linked = nullptr;  // the child recorded under `name`, if any
+  if (existing) {
+    const auto found = existing->children.find(name);
+    if (found != existing->children.end()) linked = found->second;
+  }
+  if (linked != child) {
+    if (const std::vector<std::string> path = path_of_children(child, parent); !path.empty()) {
+      std::string chain = detail::quoted(name);
+      for (const std::string& step : path) chain += " -> " + detail::quoted(step);
+      throw std::invalid_argument(detail::buffer_message(
+          name, "component " + detail::quoted(name) + " cannot be a child of component " +
+                    detail::quoted(path.back()) + ", which is already inside it (" + chain +
+                    "): components must not form a cycle"));
+    }
+    if (linked) {
+      throw std::invalid_argument(detail::buffer_message(
+          name,
+          "is the name of another child component of this parent: give this child "
+          "another name"));
+    }
+    for (const std::string* entry : {&shared_name, &persistent_name}) {
+      if (existing && existing->group.contains(*entry) &&
+          existing->child_entries.count(*entry) == 0) {
+        throw std::invalid_argument(detail::buffer_message(
+            *entry, "is a buffer of this parent, so child " + detail::quoted(name) +
+                        " cannot take its name: give the child another name"));
+      }
+    }
+  }
   const Component* child_component = find(child);
   const auto entry = [&](Region region) {
     if (!child_component) return std::pair{Precision::uint8, std::size_t{0}};
@@ -186,6 +269,8 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
     if (!existed) m_components.erase(parent);
     throw;
   }
+  component.child_entries.insert(shared_name);
+  component.child_entries.insert(persistent_name);
   component.group = std::move(updated);
   component.children[name] = child;
   return {std::move(shared_name), std::move(persistent_name)};
@@ -202,13 +287,9 @@ std::pair<Allocator, Allocator> BufferRegistry::get_child_allocators(
     const void* parent, const void* child, std::optional<std::string> name) {
   const std::string entry_name = child_name(child, name);
   std::lock_guard lock(m_mutex);
-  Component* component = find(parent);
-  if (!component || component->children.count(entry_name) == 0 ||
-      component->children.at(entry_name) != child) {
-    throw std::out_of_range(detail::buffer_message(
-        entry_name, "no such child is registered in this parent; call register_child first"));
-  }
+  // Registers the child on the spot, or refreshes it: the one call components make.
   const auto [shared_name, persistent_name] = register_child_locked(parent, child, entry_name);
+  const Component* component = find(parent);
   return {component->group.get_allocator(shared_name),
           component->group.get_allocator(persistent_name)};
 }
@@ -237,8 +318,8 @@ std::set<std::string> BufferRegistry::update(const void* parent,
     recognized.insert(key);
   }
   if (moves.empty()) return recognized;
-  // Move on a copy: a move the group refuses (a persistent buffer with a live interval cannot
-  // become local) must not leave the moves before it applied.
+  // Move on a copy: a move the group refuses (a persistent buffer cannot become shared) must
+  // not leave the moves before it applied.
   BufferGroup moved = component->group;
   for (const auto& [name, location] : moves) {
     BufferUpdate move;

@@ -50,7 +50,13 @@ CUDABuffer::CUDABuffer(std::string name, std::size_t size, Location location, bo
         detail::buffer_message(m_name, "live interval [" + std::to_string(live->first) + ", " +
                                            std::to_string(live->last) + ") is empty"));
   }
-  if (live && persistent && location == Location::local) {
+  if (persistent && location == Location::shared) {
+    throw std::invalid_argument(detail::buffer_message(
+        m_name,
+        "is persistent, but shared memory does not survive the launch: register it in "
+        "local memory to keep it across launches, or make it non-persistent"));
+  }
+  if (live && persistent) {
     throw std::invalid_argument(detail::buffer_message(
         m_name, "is persistent, so it lives across launches and cannot have a live interval"));
   }

@@ -7,11 +7,13 @@ namespace {
 
 std::size_t index_of(Region region) { return static_cast<std::size_t>(region); }
 
-/// An alias may live inside its parent when the parent is shared (any alias), or when both are
-/// persistent-local; a non-persistent buffer never lands in persistent storage.
+/// An alias may live inside its parent when both select the same arena (shared, persistent-local
+/// or local), or when the parent is shared and the alias local. Persistence is never lost nor
+/// gained: a persistent buffer lands only in persistent storage (never in a shared parent, which
+/// does not survive the launch), a non-persistent one never in persistent storage.
 bool may_share_storage(const LayoutItem& alias, const LayoutItem& parent) {
-  return parent.home == Region::shared ||
-         (parent.home == Region::persistent && alias.home == Region::persistent);
+  return alias.home == parent.home ||
+         (parent.home == Region::shared && alias.home == Region::local);
 }
 
 }  // namespace

@@ -73,6 +73,10 @@ void check_each(const std::vector<CUDABuffer>& entries, const std::vector<Placem
     if (placement.region == Region::persistent && !buffer.persistent()) {
       report.add(name, "is not persistent but lies in persistent storage");
     }
+    if (placement.region != Region::persistent && buffer.persistent()) {
+      report.add(name, "is persistent but lies in the " + std::string(to_string(placement.region)) +
+                           " arena, which does not survive the launch");
+    }
     if (!placement.inside_parent) {
       if (placement.region != own_region(buffer)) {
         report.add(name, "lies in the " + std::string(to_string(placement.region)) +
@@ -91,9 +95,9 @@ void check_each(const std::vector<CUDABuffer>& entries, const std::vector<Placem
     }
     const CUDABuffer& parent = entries[parent_at->second];
     const Placement& home = placements[parent_at->second];
-    const bool allowed = parent.location() == Location::shared ||
-                         (parent.location() == Location::local && parent.persistent() &&
-                          buffer.location() == Location::local && buffer.persistent());
+    const bool allowed =
+        own_region(parent) == own_region(buffer) ||
+        (own_region(parent) == Region::shared && own_region(buffer) == Region::local);
     if (!allowed) report.add(name, "lies inside " + parent.name() + ", which may not host it");
     if (home.region != placement.region || placement.slice.start < home.slice.start ||
         placement.slice.stop > home.slice.stop) {

@@ -90,6 +90,9 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
                                   bufreg::LiveInterval{0, 2});
           },
           invalid, {"'x'", "persistent"});
+  refused("register_buffer(\"x\", 4, shared, true)",
+          [&] { group.register_buffer("x", 4, Location::shared, true); }, invalid,
+          {"'x'", "persistent", "shared memory does not survive the launch"});
 
   const auto update = [](auto set) {
     bufreg::BufferUpdate change;
@@ -111,6 +114,13 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
         group.update_buffer("stage", update([](auto& u) { u.live = bufreg::LiveInterval{3, 3}; }));
       },
       invalid, {"'stage'", "[3, 3) is empty"});
+  refused(
+      "update_buffer(\"carry\", {.location = shared})  // carry is persistent",
+      [&] { group.update_buffer("carry", update([](auto& u) { u.location = Location::shared; })); },
+      invalid, {"'carry'", "shared memory does not survive the launch"});
+  refused("update_buffer(\"state\", {.persistent = true})  // state is shared",
+          [&] { group.update_buffer("state", update([](auto& u) { u.persistent = true; })); },
+          invalid, {"'state'", "shared memory does not survive the launch"});
   refused("get_allocator(\"ghost\")", [&] { group.get_allocator("ghost"); }, out_of_range,
           {"'ghost'"});
   refused("BufferGroup(LayoutOptions{12})", [] { BufferGroup bad(bufreg::LayoutOptions{12}); },
@@ -161,6 +171,9 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
   BufferRegistry registry;
   int loop = 0, step = 0, stranger = 0;
   registry.register_buffer("state", &loop, 4, Location::local);
+  registry.register_buffer("carry", &loop, 2, Location::local, true);
+  registry.register_child(&loop, &step, "inner");
+  registry.register_buffer("pool_shared", &loop, 2, Location::local);
   const GroupSnapshot loop_before(*registry.group(&loop));
   const auto registry_unchanged = [&] {
     return registry.group(&step) == nullptr && registry.group(&stranger) == nullptr &&
@@ -182,14 +195,29 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
                    {"'self'", "own child"});
   registry_refused("registry.register_child(&loop, &step, \"\")",
                    [&] { registry.register_child(&loop, &step, ""); }, invalid, {"child name"});
-  registry_refused("registry.get_child_allocators(&loop, &step, \"step\")  // never registered",
-                   [&] { registry.get_child_allocators(&loop, &step, "step"); }, out_of_range,
-                   {"'step'", "register_child"});
+  registry_refused("registry.register_child(&step, &loop, \"outer\")  // step is loop's 'inner'",
+                   [&] { registry.register_child(&step, &loop, "outer"); }, invalid,
+                   {"'outer'", "'inner'", "cycle"});
+  registry_refused("registry.register_child(&loop, &stranger, \"inner\")  // step's name",
+                   [&] { registry.register_child(&loop, &stranger, "inner"); }, invalid,
+                   {"'inner'", "another child"});
+  registry_refused(
+      "registry.register_child(&loop, &stranger, \"pool\")  // loop has a buffer 'pool_shared'",
+      [&] { registry.register_child(&loop, &stranger, "pool"); }, invalid,
+      {"'pool_shared'", "'pool'"});
+  registry_refused("registry.get_child_allocators(&step, &loop, \"outer\")  // a cycle",
+                   [&] { registry.get_child_allocators(&step, &loop, "outer"); }, invalid,
+                   {"'outer'", "'inner'", "cycle"});
   registry_refused("registry.update(&loop, {{\"state_location\", \"texture\"}})",
                    [&] {
                      registry.update(&loop, {{"state_location", "texture"}});
                    },
                    invalid, {"'state'", "'texture'"});
+  registry_refused("registry.update(&loop, {{\"carry_location\", \"shared\"}})  // persistent",
+                   [&] {
+                     registry.update(&loop, {{"carry_location", "shared"}});
+                   },
+                   invalid, {"'carry'", "shared memory does not survive the launch"});
 
   table.expect_in_readme(readme_path, "layout engine");
 }

@@ -145,22 +145,74 @@ TEST(RegisterChild, ChildWithoutBuffersGetsEmptyEntries) {
   EXPECT_EQ(persistent.bytes, 0u);
 }
 
-TEST(RegisterChild, CallingAgainRefreshesSizesAndReplacesTheChild) {
+TEST(RegisterChild, CallingAgainWithTheSameChildRefreshesSizes) {
   BufferRegistry registry;
-  Component parent, child, replacement;
+  Component parent, child;
   registry.register_buffer("a", &child, 2, Location::shared);
   registry.register_child(&parent, &child, "c");
   EXPECT_EQ(registry.shared_buffer_size(&parent), 8u);
   registry.register_buffer("b", &child, 2, Location::shared);
   registry.register_child(&parent, &child, "c");
   EXPECT_EQ(registry.shared_buffer_size(&parent), 24u);
-  registry.register_buffer("x", &replacement, 1, Location::shared);
-  registry.register_child(&parent, &replacement, "c");
-  EXPECT_EQ(registry.shared_buffer_size(&parent), 4u);
-  EXPECT_THROW(registry.get_child_allocators(&parent, &child, "c"), std::out_of_range);
+  EXPECT_EQ(registry.group(&parent)->entries().size(), 2u);
+}
+
+// Reusing a child's name for another child used to unlink the first silently: its group then
+// survived clear_parent(parent).
+TEST(RegisterChild, RefusesANameTakenByAnotherChild) {
+  BufferRegistry registry;
+  Component parent, child, other;
+  registry.register_buffer("a", &child, 2, Location::shared);
+  registry.register_buffer("x", &other, 1, Location::shared);
+  registry.register_child(&parent, &child, "c");
+  const auto entries = registry.group(&parent)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, &other, "c"); },
+      {"bufreg: buffer 'c': is the name of another child component of this parent: give this "
+       "child another name"}));
+  EXPECT_EQ(registry.group(&parent)->entries(), entries);
+  EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"c", &child}}));
+  EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes, 8u);
+  registry.register_child(&parent, &other, "d");  // under a name of its own it is welcome
   registry.clear_parent(&parent);
-  EXPECT_NE(registry.group(&child), nullptr);  // no longer recorded: not cascaded
-  EXPECT_EQ(registry.group(&replacement), nullptr);
+  EXPECT_EQ(registry.group(&child), nullptr);  // still recorded, so cleared with its parent
+  EXPECT_EQ(registry.group(&other), nullptr);
+}
+
+// register_child used to overwrite a user buffer named `{name}_shared`: an 8-element float64
+// local buffer, parent of an alias, became 16 uint8 shared.
+TEST(RegisterChild, RefusesToOverwriteAUserBufferOfAnEntryName) {
+  BufferRegistry registry;
+  Component parent, child;
+  registry.register_buffer("c_shared", &parent, 8, Location::local, false, std::nullopt,
+                           Precision::float64);
+  registry.register_buffer("alias", &parent, 4, Location::local, false, "c_shared");
+  registry.register_buffer("d_persistent", &parent, 1, Location::local, true);
+  registry.register_buffer("a", &child, 16, Location::shared, false, std::nullopt,
+                           Precision::uint8);
+  const auto entries = registry.group(&parent)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, &child, "c"); },
+      {"bufreg: buffer 'c_shared': is a buffer of this parent, so child 'c' cannot take its "
+       "name: give the child another name"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, &child, "d"); },
+      {"bufreg: buffer 'd_persistent': is a buffer of this parent, so child 'd'"}));
+  EXPECT_EQ(registry.group(&parent)->entries(), entries);
+  EXPECT_TRUE(registry.children(&parent).empty());
+}
+
+TEST(RegisterChild, ANameWhoseChildWasClearedMayBeReused) {
+  BufferRegistry registry;
+  Component parent, first, second;
+  registry.register_buffer("a", &first, 2, Location::shared);
+  registry.register_child(&parent, &first, "c");
+  registry.clear_parent(&first);  // the child died; its entries stay in the parent
+  EXPECT_TRUE(registry.children(&parent).empty());
+  registry.register_buffer("b", &second, 4, Location::shared);
+  registry.register_child(&parent, &second, "c");  // the entries are a child's, not the user's
+  EXPECT_EQ(registry.get_child_allocators(&parent, &second, "c").first.bytes, 16u);
+  EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"c", &second}}));
 }
 
 TEST(RegisterChild, GetChildAllocatorsRefreshesAStaleEntry) {
@@ -176,16 +228,113 @@ TEST(RegisterChild, GetChildAllocatorsRefreshesAStaleEntry) {
   EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes, 40u);
 }
 
-TEST(RegisterChild, RejectsSelfEmptyNameAndUnknownChild) {
+TEST(RegisterChild, RejectsSelfAndEmptyName) {
   BufferRegistry registry;
   Component parent, child;
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] { registry.register_child(&parent, &parent, "me"); }, {"'me'", "own child"}));
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] { registry.register_child(&parent, &child, ""); }, {"child name must not be empty"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.get_child_allocators(&parent, &parent, "me"); }, {"'me'", "own child"}));
   EXPECT_EQ(registry.group(&parent), nullptr);
-  EXPECT_TRUE(throws_with<std::out_of_range>(
-      [&] { registry.get_child_allocators(&parent, &child, "c"); }, {"'c'", "register_child"}));
+}
+
+// The one call components make: a child not yet registered under the name is registered then.
+TEST(GetChildAllocators, RegistersAnUnregisteredChildOnTheSpot) {
+  BufferRegistry registry;
+  Component parent, child;
+  registry.register_buffer("state", &parent, 1, Location::shared);
+  registry.register_buffer("k", &child, 3, Location::shared, false, std::nullopt,
+                           Precision::float64);
+  registry.register_buffer("err", &child, 2, Location::local, true);
+  const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "step");
+  EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"step", &child}}));
+  const auto& entries = registry.group(&parent)->entries();
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[1], bufreg::CUDABuffer("step_shared", 3, Location::shared, false, std::nullopt,
+                                           Precision::int64));
+  EXPECT_EQ(entries[2], bufreg::CUDABuffer("step_persistent", 2, Location::local, true,
+                                           std::nullopt, Precision::int32));
+  EXPECT_EQ(shared.region, Region::shared);
+  EXPECT_EQ(shared.offset, 16u);
+  EXPECT_EQ(shared.bytes, 24u);
+  EXPECT_EQ(persistent.region, Region::persistent);
+  EXPECT_EQ(persistent.bytes, 8u);
+  // Asked again, it answers the same without registering anything more.
+  const auto again = registry.get_child_allocators(&parent, &child, "step");
+  EXPECT_EQ(again.first.offset, shared.offset);
+  EXPECT_EQ(registry.group(&parent)->entries().size(), 3u);
+  registry.clear_parent(&parent);
+  EXPECT_EQ(registry.group(&child), nullptr);  // recorded, so cleared with its parent
+}
+
+TEST(GetChildAllocators, CreatesAnUnknownParentAndRollsAnEmptyChildUpAsEmptyRegions) {
+  BufferRegistry registry;
+  Component parent, child;
+  const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "c");
+  EXPECT_EQ(shared.bytes, 0u);
+  EXPECT_EQ(persistent.bytes, 0u);
+  ASSERT_NE(registry.group(&parent), nullptr);
+  EXPECT_EQ(registry.group(&parent)->entries().size(), 2u);
+  EXPECT_EQ(registry.group(&child), nullptr);  // the child has no buffers: no group for it
+}
+
+TEST(GetChildAllocators, RefusesWhatRegisterChildRefusesAndChangesNothing) {
+  BufferRegistry registry;
+  Component parent, child, other;
+  registry.register_child(&parent, &child, "c");
+  const auto entries = registry.group(&parent)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.get_child_allocators(&parent, &other, "c"); },
+      {"'c'", "another child component"}));
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.get_child_allocators(&child, &parent, "p"); }, {"'p'", "cycle"}));
+  EXPECT_EQ(registry.group(&parent)->entries(), entries);
+  EXPECT_EQ(registry.group(&child), nullptr);
+  EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"c", &child}}));
+}
+
+// A component graph must be a DAG: a cycle rolled every arena of it up into itself again on
+// each refresh, and both arenas grew without bound (320 B, 480 B, 640 B...).
+TEST(RegisterChild, RefusesATwoCycleNamingBothComponentsAndChangesNothing) {
+  BufferRegistry registry;
+  Component a, b;
+  registry.register_buffer("x", &a, 10, Location::shared, false, std::nullopt, Precision::float64);
+  registry.register_buffer("y", &b, 10, Location::shared, false, std::nullopt, Precision::float64);
+  registry.register_child(&b, &a, "a");
+  const auto entries_of_a = registry.group(&a)->entries();
+  const auto entries_of_b = registry.group(&b)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&a, &b, "b"); },
+      {"bufreg: buffer 'b': component 'b' cannot be a child of component 'a', which is already "
+       "inside it ('b' -> 'a'): components must not form a cycle"}));
+  EXPECT_EQ(registry.group(&a)->entries(), entries_of_a);
+  EXPECT_EQ(registry.group(&b)->entries(), entries_of_b);
+  EXPECT_TRUE(registry.children(&a).empty());
+  EXPECT_EQ(registry.children(&b), (std::map<std::string, const void*>{{"a", &a}}));
+  // Refreshing the one edge left keeps the sizes: nothing inflates.
+  for (int refresh = 0; refresh < 3; ++refresh) {
+    registry.get_child_allocators(&b, &a, "a");
+    EXPECT_EQ(registry.shared_buffer_size(&a), 80u);
+    EXPECT_EQ(registry.shared_buffer_size(&b), 160u);
+  }
+}
+
+TEST(RegisterChild, RefusesTheEdgeThatClosesALongerCycle) {
+  BufferRegistry registry;
+  Component a, b, c, d;
+  registry.register_child(&a, &b, "b");
+  registry.register_child(&b, &c, "c");
+  registry.register_child(&a, &c, "c_too");  // a diamond is not a cycle
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&c, &a, "a"); },
+      {"bufreg: buffer 'a': component 'a' cannot be a child of component 'c', which is already "
+       "inside it ('a' -> 'b' -> 'c'): components must not form a cycle"}));
+  EXPECT_EQ(registry.group(&c), nullptr);  // not even an empty group was left behind
+  registry.register_child(&c, &d, "d");    // a new leaf is fine
+  EXPECT_THROW(registry.register_child(&d, &b, "b"), std::invalid_argument);
+  EXPECT_EQ(registry.children(&d).size(), 0u);
 }
 
 TEST(ClearParent, CascadesToChildrenRecursively) {
@@ -203,14 +352,15 @@ TEST(ClearParent, CascadesToChildrenRecursively) {
   EXPECT_NE(registry.group(&bystander), nullptr);
 }
 
-TEST(ClearParent, SurvivesCycles) {
+TEST(ClearParent, ClearsTheChainLeftByARefusedCycle) {
   BufferRegistry registry;
   Component a, b, c;
   registry.register_child(&a, &b, "b");
   registry.register_child(&b, &c, "c");
-  registry.register_child(&c, &a, "a");
+  EXPECT_THROW(registry.register_child(&c, &a, "a"), std::invalid_argument);
   registry.clear_parent(&b);
-  EXPECT_EQ(registry.group(&a), nullptr);
+  EXPECT_NE(registry.group(&a), nullptr);  // b's parent stays, and forgets b
+  EXPECT_TRUE(registry.children(&a).empty());
   EXPECT_EQ(registry.group(&b), nullptr);
   EXPECT_EQ(registry.group(&c), nullptr);
 }
@@ -218,13 +368,57 @@ TEST(ClearParent, SurvivesCycles) {
 TEST(ClearParent, ForgetsTheRemovedComponentInOtherParents) {
   BufferRegistry registry;
   Component first_parent, second_parent, child;
+  registry.register_buffer("old", &child, 1, Location::shared);
   registry.register_child(&first_parent, &child, "c");
   registry.register_child(&second_parent, &child, "c");
-  registry.clear_parent(&second_parent);  // removes child too
+  registry.clear_parent(&child);  // the child dies before its parents
   EXPECT_EQ(registry.group(&child), nullptr);
+  EXPECT_TRUE(registry.children(&first_parent).empty());
+  EXPECT_TRUE(registry.children(&second_parent).empty());
   registry.register_buffer("new", &child, 1, Location::shared);  // a new component, same address
   registry.clear_parent(&first_parent);
+  registry.clear_parent(&second_parent);
   EXPECT_NE(registry.group(&child), nullptr);
+}
+
+// A diamond: clearing one parent used to remove the child both share, and the other parent then
+// threw when it asked for the child's allocators.
+TEST(ClearParent, ASharedChildLivesUntilItsLastParentGoes) {
+  BufferRegistry registry;
+  Component first_parent, second_parent, child;
+  registry.register_buffer("k", &child, 4, Location::shared);
+  registry.register_child(&first_parent, &child, "c");
+  registry.register_child(&second_parent, &child, "c");
+  registry.clear_parent(&first_parent);
+  EXPECT_EQ(registry.group(&first_parent), nullptr);
+  ASSERT_NE(registry.group(&child), nullptr);
+  EXPECT_TRUE(registry.group(&child)->contains("k"));
+  EXPECT_EQ(registry.children(&second_parent), (std::map<std::string, const void*>{{"c", &child}}));
+  EXPECT_EQ(registry.get_child_allocators(&second_parent, &child, "c").first.bytes, 16u);
+  registry.clear_parent(&second_parent);
+  EXPECT_EQ(registry.group(&child), nullptr);
+}
+
+TEST(ClearParent, ASharedChildGoesWhenEveryParentIsClearedAtOnce) {
+  BufferRegistry registry;
+  Component root, middle, leaf, bystander, other_leaf;
+  for (const Component* c : {&root, &middle, &leaf, &bystander, &other_leaf}) {
+    registry.register_buffer("x", c, 1, Location::shared);
+  }
+  // Cleared before 'middle' ('shortcut' sorts last), while middle still holds it: kept then,
+  // and removed when middle goes.
+  registry.register_child(&root, &leaf, "shortcut");
+  registry.register_child(&root, &middle, "middle");
+  registry.register_child(&middle, &leaf, "leaf");
+  registry.register_child(&middle, &other_leaf, "other_leaf");
+  registry.register_child(&bystander, &other_leaf, "other_leaf");
+  registry.clear_parent(&root);
+  EXPECT_EQ(registry.group(&root), nullptr);
+  EXPECT_EQ(registry.group(&middle), nullptr);
+  EXPECT_EQ(registry.group(&leaf), nullptr);        // both its parents went
+  EXPECT_NE(registry.group(&other_leaf), nullptr);  // the bystander still holds it
+  EXPECT_EQ(registry.children(&bystander),
+            (std::map<std::string, const void*>{{"other_leaf", &other_leaf}}));
 }
 
 TEST(ResetRemovesEverything, AllGroupsGone) {
@@ -286,19 +480,17 @@ TEST(UpdateSettings, AMoveTheGroupRefusesChangesNothing) {
   BufferRegistry registry;
   Component component;
   registry.register_buffer("a", &component, 4, Location::local);
-  // Persistent and live: allowed in shared memory, but a persistent local buffer lives across
-  // launches and cannot have a live interval.
-  registry.register_buffer("b", &component, 4, Location::shared, true, std::nullopt,
-                           Precision::float32, bufreg::LiveInterval{0, 2});
+  // Persistent: shared memory does not survive the launch, so 'b' cannot move there.
+  registry.register_buffer("b", &component, 4, Location::local, true);
   const auto entries = registry.group(&component)->entries();
   EXPECT_TRUE(throws_with<std::invalid_argument>(
       [&] {
-        registry.update(&component, {{"a_location", "shared"}, {"b_location", "local"}});
+        registry.update(&component, {{"a_location", "shared"}, {"b_location", "shared"}});
       },
-      {"bufreg: buffer 'b': is persistent, so it lives across launches and cannot have a live "
-       "interval"}));
+      {"bufreg: buffer 'b': is persistent, but shared memory does not survive the launch"}));
   EXPECT_EQ(registry.group(&component)->entries(), entries);  // 'a' did not move either
-  EXPECT_EQ(registry.shared_buffer_size(&component), 16u);
+  EXPECT_EQ(registry.shared_buffer_size(&component), 0u);
+  EXPECT_EQ(registry.persistent_local_buffer_size(&component), 16u);
 }
 
 TEST(Registry, DefaultInstanceIsOneObject) {

@@ -134,6 +134,42 @@ TEST(UpdateBuffer, RefusesAnEmptyLiveIntervalAsRegisterBufferDoes) {
   EXPECT_EQ(GroupSnapshot(group), before);
 }
 
+TEST(UpdateBuffer, RefusesToMakeAPersistentBufferSharedOrASharedBufferPersistent) {
+  BufferGroup group = parent_and_alias();
+  group.register_buffer("carry", 2, Location::local, true);
+  const GroupSnapshot before(group);
+  BufferUpdate to_shared;
+  to_shared.location = Location::shared;
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { group.update_buffer("carry", to_shared); },
+      {"bufreg: buffer 'carry': is persistent, but shared memory does not survive the launch"}));
+  BufferUpdate persistent;
+  persistent.persistent = true;
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { group.update_buffer("parent", persistent); },
+      {"bufreg: buffer 'parent': is persistent, but shared memory does not survive the launch"}));
+  EXPECT_EQ(GroupSnapshot(group), before);
+  // Both at once is a move to persistent-local memory, which keeps the data.
+  BufferUpdate both;
+  both.location = Location::local;
+  both.persistent = true;
+  EXPECT_EQ(group.update_buffer("parent", both), std::make_pair(true, true));
+  EXPECT_EQ(group.persistent_layout().at("parent"), (Slice{0, 32}));
+}
+
+TEST(UpdateBuffer, AnAliasMadePersistentLeavesItsSharedParent) {
+  BufferGroup group = parent_and_alias();
+  ASSERT_TRUE(group.placements()[1].inside_parent);
+  BufferUpdate persistent;
+  persistent.location = Location::local;
+  persistent.persistent = true;
+  EXPECT_EQ(group.update_buffer("alias", persistent), std::make_pair(true, true));
+  EXPECT_FALSE(group.placements()[1].inside_parent);
+  EXPECT_EQ(group.get_allocator("alias").region, Region::persistent);
+  EXPECT_EQ(group.persistent_layout().at("alias"), (Slice{0, 16}));
+  EXPECT_TRUE(bufreg::verify(group).empty());
+}
+
 TEST(UpdateBuffer, RefusesALiveIntervalOnAPersistentLocalBuffer) {
   BufferGroup group = parent_and_alias();
   BufferUpdate live;
@@ -178,8 +214,8 @@ const std::vector<Start>& starts() {
   static const std::vector<Start> all = {
       {"plain", {4, Location::shared, false, std::nullopt, Precision::float32, std::nullopt}},
       {"carry", {2, Location::local, true, std::nullopt, Precision::float64, std::nullopt}},
-      {"kept_shared",
-       {3, Location::shared, true, std::nullopt, Precision::float64, LiveInterval{0, 2}}},
+      {"shared_live",
+       {3, Location::shared, false, std::nullopt, Precision::float64, LiveInterval{0, 2}}},
       {"alias", {4, Location::shared, false, "parent", Precision::float32, LiveInterval{1, 3}}},
   };
   return all;
@@ -233,14 +269,18 @@ TEST(UpdateBuffer, EveryCombinationOfFieldsStoresExactlyWhatWasAsked) {
         BufferGroup group = group_of_starts();
         group.shared_buffer_size();  // a cached layout, which a no-op must keep
         const GroupSnapshot before(group);
-        // The only rule these values can break: persistent-local buffers live across launches.
-        if (want.persistent && want.location == Location::local && want.live) {
+        // The only rules these values can break: persistent buffers live across launches, so
+        // they cannot be shared (shared memory does not survive the launch) nor have a live
+        // interval.
+        const bool persistent_shared = want.persistent && want.location == Location::shared;
+        if (persistent_shared || (want.persistent && want.live)) {
           ++refused;
           EXPECT_TRUE(throws_with<std::invalid_argument>(
               [&] { group.update_buffer(start.name, update); },
-              {"bufreg: buffer '" + start.name +
-               "': is persistent, so it lives across launches and cannot have a live "
-               "interval"}));
+              {"bufreg: buffer '" + start.name + "': is persistent, " +
+               (persistent_shared ? "but shared memory does not survive the launch"
+                                  : "so it lives across launches and cannot have a live "
+                                    "interval")}));
           EXPECT_EQ(GroupSnapshot(group), before);
           continue;
         }

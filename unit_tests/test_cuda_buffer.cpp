@@ -37,7 +37,7 @@ TEST(CUDABuffer, DefaultsAreNonPersistentUnaliasedFloat32) {
 }
 
 TEST(CUDABuffer, LocationPredicatesPartitionTheThreeArenas) {
-  const CUDABuffer shared("a", 1, Location::shared, true);
+  const CUDABuffer shared("a", 1, Location::shared);
   const CUDABuffer persistent("b", 1, Location::local, true);
   const CUDABuffer local("c", 1, Location::local, false);
   EXPECT_TRUE(shared.is_shared());
@@ -126,12 +126,20 @@ TEST(CUDABuffer, LargestRepresentableSizeIsAccepted) {
       most * 8);
 }
 
+TEST(CUDABuffer, RefusesAPersistentSharedBuffer) {
+  // Shared memory lives for one launch: a persistent shared buffer would lose its data silently.
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [] { CUDABuffer("carry", 4, Location::shared, true); },
+      {"bufreg: buffer 'carry': is persistent, but shared memory does not survive the launch"}));
+  EXPECT_TRUE(CUDABuffer("carry", 4, Location::local, true).persistent());
+}
+
 TEST(CUDABuffer, EqualityComparesEveryField) {
   const CUDABuffer a("a", 1, Location::shared);
   EXPECT_EQ(a, CUDABuffer("a", 1, Location::shared));
   EXPECT_NE(a, CUDABuffer("a", 2, Location::shared));
   EXPECT_NE(a, CUDABuffer("a", 1, Location::local));
-  EXPECT_NE(a, CUDABuffer("a", 1, Location::shared, true));
+  EXPECT_NE(CUDABuffer("a", 1, Location::local), CUDABuffer("a", 1, Location::local, true));
   EXPECT_NE(a, CUDABuffer("a", 1, Location::shared, false, "b"));
   EXPECT_NE(a, CUDABuffer("a", 1, Location::shared, false, std::nullopt, Precision::int32));
 }

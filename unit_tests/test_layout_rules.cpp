@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <stdexcept>
 #include <string>
 
 #include "printers.hpp"
@@ -137,19 +138,20 @@ TEST(Rule3, LayoutDoesNotDependOnWhichQueryRunsFirst) {
 
 // ---- Rule 4: aliases inside their parent, first come first served, else fallback ----------
 
-TEST(Rule4, SharedParentHostsAliasesOfAnyLocation) {
+TEST(Rule4, SharedParentHostsSharedAndLocalAliasesButNotPersistentOnes) {
   BufferGroup group;
   group.register_buffer("parent", 16, shared);  // [0, 64)
   group.register_buffer("local_alias", 4, local, false, "parent");
-  group.register_buffer("persistent_alias", 4, local, true, "parent");
+  group.register_buffer("persistent_alias", 4, local, true, "parent");  // must survive the launch
   group.register_buffer("shared_alias", 4, shared, false, "parent");
-  EXPECT_EQ(group.shared_layout(), (Layout{{"parent", {0, 64}},
-                                           {"local_alias", {0, 16}},
-                                           {"persistent_alias", {16, 32}},
-                                           {"shared_alias", {32, 48}}}));
+  EXPECT_EQ(group.shared_layout(),
+            (Layout{{"parent", {0, 64}}, {"local_alias", {0, 16}}, {"shared_alias", {16, 32}}}));
+  EXPECT_EQ(group.persistent_layout(), (Layout{{"persistent_alias", {0, 16}}}));
   EXPECT_EQ(group.shared_buffer_size(), 64u);
   EXPECT_EQ(group.local_buffer_size(), 0u);
-  EXPECT_EQ(group.persistent_local_buffer_size(), 0u);
+  EXPECT_EQ(group.persistent_local_buffer_size(), 16u);
+  EXPECT_FALSE(group.placements()[2].inside_parent);
+  EXPECT_EQ(group.get_allocator("persistent_alias").region, Region::persistent);
   const auto placements = group.placements();
   EXPECT_FALSE(placements[0].inside_parent);
   EXPECT_TRUE(placements[1].inside_parent);
@@ -206,13 +208,29 @@ TEST(Rule4, PersistentParentHostsOnlyPersistentAliases) {
   EXPECT_EQ(group.shared_layout(), (Layout{{"shared_alias", {0, 8}}}));
 }
 
-TEST(Rule4, LocalParentHostsNoAliases) {
+TEST(Rule4, LocalParentHostsOnlyLocalAliases) {
   BufferGroup group;
-  group.register_buffer("parent", 8, local);
-  group.register_buffer("local_alias", 2, local, false, "parent");
-  group.register_buffer("persistent_alias", 2, local, true, "parent");
-  EXPECT_EQ(group.local_layout(), (Layout{{"parent", {0, 32}}, {"local_alias", {32, 40}}}));
+  group.register_buffer("parent", 8, local);                            // local [0, 32)
+  group.register_buffer("local_alias", 2, local, false, "parent");      // inside
+  group.register_buffer("persistent_alias", 2, local, true, "parent");  // never in local memory
+  group.register_buffer("shared_alias", 2, shared, false, "parent");    // its own arena
+  EXPECT_EQ(group.local_layout(), (Layout{{"parent", {0, 32}}, {"local_alias", {0, 8}}}));
   EXPECT_EQ(group.persistent_layout(), (Layout{{"persistent_alias", {0, 8}}}));
+  EXPECT_EQ(group.shared_layout(), (Layout{{"shared_alias", {0, 8}}}));
+  EXPECT_TRUE(group.placements()[1].inside_parent);
+  EXPECT_EQ(group.local_buffer_size(), 32u);
+}
+
+TEST(Rule4, LocalAliasOfALocalParentCostsNothing) {
+  BufferGroup group;
+  group.register_buffer("parent", 128, local);                    // 512 bytes
+  group.register_buffer("scratch", 128, local, false, "parent");  // 512 bytes, inside
+  group.register_buffer("spill", 1, local, false, "parent");      // no room left: after it
+  EXPECT_EQ(group.local_layout(),
+            (Layout{{"parent", {0, 512}}, {"scratch", {0, 512}}, {"spill", {512, 516}}}));
+  EXPECT_EQ(group.local_buffer_size(), 516u);  // not 1028
+  EXPECT_TRUE(group.placements()[1].inside_parent);
+  EXPECT_FALSE(group.placements()[2].inside_parent);
 }
 
 TEST(Rule4, ZeroSizedAliasOfAFullParentStillFits) {
@@ -222,6 +240,21 @@ TEST(Rule4, ZeroSizedAliasOfAFullParentStillFits) {
   group.register_buffer("nothing", 0, shared, false, "parent");
   EXPECT_EQ(group.shared_layout().at("nothing"), (Slice{16, 16}));
   EXPECT_EQ(group.shared_buffer_size(), 16u);
+}
+
+TEST(Rule4, PersistentBuffersNeverLandInNonPersistentStorage) {
+  BufferGroup group;
+  EXPECT_THROW(group.register_buffer("kept", 4, shared, /*persistent=*/true),
+               std::invalid_argument);  // shared memory does not survive the launch
+  EXPECT_TRUE(group.entries().empty());
+  group.register_buffer("shared_parent", 64, shared);
+  group.register_buffer("local_parent", 64, local);
+  group.register_buffer("in_shared", 1, local, true, "shared_parent");
+  group.register_buffer("in_local", 1, local, true, "local_parent");
+  for (const auto& placement : group.placements()) {
+    EXPECT_EQ(placement.region == Region::persistent, &placement >= &group.placements()[2]);
+  }
+  EXPECT_EQ(group.persistent_layout(), (Layout{{"in_shared", {0, 4}}, {"in_local", {16, 20}}}));
 }
 
 // ---- Rule 5: arena sizes come from the layout ------------------------------------------------

@@ -79,6 +79,25 @@ TEST(PlannedLayout, AliasesStillLandInsideTheirParents) {
   EXPECT_TRUE(bufreg::verify(group).empty());
 }
 
+TEST(PlannedLayout, LocalAliasesStayInsideLocalParentsAndPersistentOnesPersistent) {
+  BufferGroup group(best);
+  group.register_buffer("parent", 128, Location::local, false, {}, Precision::float32,
+                        LiveInterval{0, 2});
+  group.register_buffer("scratch", 128, Location::local, false, "parent", Precision::float32,
+                        LiveInterval{2, 4});
+  group.register_buffer("other", 16, Location::local, false, {}, Precision::float32,
+                        LiveInterval{4, 6});  // never meets the family: shares its bytes
+  group.register_buffer("shared_parent", 4, Location::shared);
+  group.register_buffer("kept", 4, Location::local, true, "shared_parent");
+  const auto& placements = group.placements();
+  EXPECT_TRUE(placements[1].inside_parent);
+  EXPECT_EQ(placements[1].slice, placements[0].slice);
+  EXPECT_EQ(group.local_buffer_size(), 512u);
+  EXPECT_FALSE(placements[4].inside_parent);
+  EXPECT_EQ(placements[4].region, bufreg::Region::persistent);
+  EXPECT_TRUE(bufreg::verify(group).empty());
+}
+
 TEST(PlannedLayout, PersistentBuffersCannotHaveLiveIntervals) {
   BufferGroup group(best);
   EXPECT_TRUE(throws_with<std::invalid_argument>(

@@ -130,13 +130,22 @@ TEST(Verify, CatchesAnAliasOutsideItsParent) {
 TEST(Verify, CatchesAnAliasInsideAParentThatMayNotHostIt) {
   Fixture f;
   f.group.register_buffer("holder", 4, Location::local);
-  f.group.register_buffer("guest", 1, Location::local, false, "holder");
+  f.group.register_buffer("guest", 1, Location::shared, false, "holder");  // shared: not inside
   f.placements = f.group.placements();
-  f.sizes[2] = f.group.local_buffer_size();
+  f.sizes = {f.group.shared_buffer_size(), f.group.persistent_local_buffer_size(),
+             f.group.local_buffer_size()};
   f.placements[7] = Placement{Region::local, true,
                               Slice{f.placements[6].slice.start, f.placements[6].slice.start + 4}};
   EXPECT_NE(f.check().find("'guest': lies inside holder, which may not host it"), std::string::npos)
       << f.check();
+}
+
+TEST(Verify, AcceptsALocalAliasInsideALocalParent) {
+  Fixture f;
+  f.group.register_buffer("holder", 4, Location::local);
+  f.group.register_buffer("guest", 1, Location::local, false, "holder");
+  ASSERT_TRUE(f.group.placements()[7].inside_parent);
+  EXPECT_EQ(joined(bufreg::verify(f.group)), "");
 }
 
 TEST(Verify, CatchesABufferOutsideTheArenaItsSettingsSelect) {
@@ -150,6 +159,23 @@ TEST(Verify, CatchesANonPersistentBufferInPersistentStorage) {
   f.placements[5] = Placement{Region::persistent, false, Slice{16, 40}};
   f.sizes[1] = 40;
   EXPECT_NE(f.check().find("'scratch': is not persistent but lies in persistent storage"),
+            std::string::npos)
+      << f.check();
+}
+
+TEST(Verify, CatchesAPersistentBufferOutsidePersistentStorage) {
+  Fixture f;
+  f.group.register_buffer("kept_alias", 1, Location::local, true, "parent");
+  f.placements = f.group.placements();
+  f.sizes = {f.group.shared_buffer_size(), f.group.persistent_local_buffer_size(),
+             f.group.local_buffer_size()};
+  // Inside its shared parent, after alias_b: memory that does not survive the launch.
+  f.placements[6] = Placement{Region::shared, true, Slice{24, 28}};
+  EXPECT_NE(f.check().find("'kept_alias': is persistent but lies in the shared arena, which does "
+                           "not survive the launch"),
+            std::string::npos)
+      << f.check();
+  EXPECT_NE(f.check().find("'kept_alias': lies inside parent, which may not host it"),
             std::string::npos)
       << f.check();
 }

@@ -36,9 +36,12 @@ struct BufferUpdate {
 ///
 /// Layout rules, applied in this order: non-aliased shared buffers, then non-aliased
 /// persistent-local, then non-aliased local, each in registration order; then aliased buffers in
-/// registration order, each placed inside its parent when the parent is shared (or both are
-/// persistent-local) and the parent has room after earlier aliases, else at the end of its own
-/// arena. Every slice starts at a multiple of max(options().alignment, element size).
+/// registration order, each placed inside its parent when both select the same arena (shared,
+/// persistent-local or local) or the parent is shared and the alias local, and the parent has
+/// room after earlier aliases; else at the end of its own arena. A persistent buffer never lands
+/// in non-persistent storage (a persistent alias of a shared parent goes to the persistent arena;
+/// a persistent shared buffer is refused), nor a non-persistent one in persistent storage. Every
+/// slice starts at a multiple of max(options().alignment, element size).
 ///
 /// The layout is computed on first query and cached until the buffers change. A rejected call
 /// throws (std::invalid_argument, or std::out_of_range for unknown names) and changes nothing.

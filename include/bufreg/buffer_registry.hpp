@@ -12,6 +12,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <bufreg/buffer_group.hpp>
 
@@ -39,7 +40,10 @@ class BufferRegistry {
 
   /// Drops the cached layout of `parent`; no-op for an unknown parent.
   void clear_layout(const void* parent);
-  /// Removes `parent`'s group and, recursively, its recorded children's; cycle-safe.
+  /// Removes `parent`'s group and, recursively, the group of each recorded child that no
+  /// remaining component still has as a child: children are shared, so a child of two parents
+  /// lives until both are cleared. Other groups forget `parent` as a child (its address may be
+  /// reused); the entries it was rolled up into stay in them.
   void clear_parent(const void* parent);
   /// Removes every group.
   void reset();
@@ -62,12 +66,19 @@ class BufferRegistry {
   /// as wide as the widest element inside (uint8, float16, int32 or int64), aligned for every
   /// buffer inside the child, and records the child so clear_parent(parent) removes it too.
   /// Calling it again refreshes the sizes. Without a name, one derived from `child`'s address
-  /// is used. Returns the two entry names.
+  /// is used. Returns the two entry names. Throws std::invalid_argument and changes nothing when
+  /// the edge would close a cycle (`child` already holds `parent`: components must form a DAG),
+  /// when `name` is taken by another child of `parent`, or when `{name}_shared` or
+  /// `{name}_persistent` is a buffer the user registered in `parent`.
   std::pair<std::string, std::string> register_child(
       const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
-  /// The allocators of the child's two entries in `parent`, refreshed first if the child's
-  /// layout changed since register_child. Throws std::out_of_range if the child is not
-  /// registered under that name.
+  /// The allocators of the child's two entries in `parent`: register_child(parent, child, name)
+  /// first, so a child not yet registered under that name is registered on the spot (and
+  /// `parent`'s group created, as register_buffer and register_child do), and a registered one
+  /// is refreshed if its layout changed. This is the one call a component needs; register_child
+  /// is for callers who want the entry names. A child component with no buffers rolls up as two
+  /// empty regions. Throws what register_child throws (std::invalid_argument: a cycle, a taken
+  /// name) and then changes nothing; never std::out_of_range.
   std::pair<Allocator, Allocator> get_child_allocators(
       const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
 
@@ -83,12 +94,18 @@ class BufferRegistry {
     explicit Component(LayoutOptions options) : group(options) {}
     BufferGroup group;
     std::map<std::string, const void*> children;  // child entry name -> child component
+    std::set<std::string> child_entries;          // buffers register_child made, not the user
   };
 
   Component* find(const void* parent);
   Component& find_or_create(const void* parent);
   std::pair<std::string, std::string> register_child_locked(const void* parent, const void* child,
                                                             const std::string& name);
+  /// How many components have `child` as a child.
+  std::size_t parents_of(const void* child) const;
+  /// The child entry names leading from component `from` down to component `to`, empty when
+  /// `to` is not inside `from`.
+  std::vector<std::string> path_of_children(const void* from, const void* to);
 
   LayoutOptions m_options;
   std::mutex m_mutex;

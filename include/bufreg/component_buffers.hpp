@@ -45,6 +45,8 @@ class ComponentBuffers {
                                                      std::optional<std::string> name = {}) {
     return m_registry->register_child(m_owner, child.m_owner, std::move(name));
   }
+  /// The child's allocators in this component, rolling it up first if it is not yet
+  /// (BufferRegistry::get_child_allocators).
   std::pair<Allocator, Allocator> get_child_allocators(const ComponentBuffers& child,
                                                        std::optional<std::string> name = {}) const {
     return m_registry->get_child_allocators(m_owner, child.m_owner, std::move(name));

@@ -24,7 +24,8 @@ class CUDABuffer {
  public:
   /// Throws std::invalid_argument naming the buffer for an empty name, an empty or self alias,
   /// an unknown precision or location, a size whose byte count overflows std::size_t, an empty
-  /// live interval, or a live interval on a persistent buffer (which lives across launches).
+  /// live interval, a persistent shared buffer (shared memory does not survive the launch), or
+  /// a live interval on a persistent buffer (which lives across launches).
   CUDABuffer(std::string name, std::size_t size, Location location, bool persistent = false,
              std::optional<std::string> aliases = std::nullopt,
              Precision precision = Precision::float32,

@@ -24,9 +24,9 @@ struct Violation {
 /// - buffers overlap in memory only when one is an alias inside the other or their live
 ///   intervals do not overlap (so aliases of one parent that live together never overlap);
 /// - an alias inside its parent lies within the parent, in the parent's arena, and only where
-///   the rules allow (a shared parent, or both persistent-local);
+///   the rules allow (both in the same arena, or a local alias in a shared parent);
 /// - a buffer outside any parent lies in the arena its own settings select;
-/// - no non-persistent buffer lands in persistent storage;
+/// - no non-persistent buffer lands in persistent storage, and no persistent buffer outside it;
 /// - each arena's size is the end of its last slice;
 /// - the layout maps, local sizes and allocators agree with the placements.
 /// Reports at most `limit` violations.
