@@ -15,7 +15,7 @@ void reach(BufferRegistry& registry, const void* parent, const std::string& pref
   const BufferGroup* group = registry.group(parent);
   if (!group) return;
   std::map<std::string, bool> regions;  // entries that hold a child's arenas
-  if (depth < 64) {                     // a registry may hold cycles; kernels cannot
+  if (depth < 64) {                     // registries refuse cycles; stay bounded regardless
     for (const auto& [name, child] : registry.children(parent)) {
       const auto [shared, persistent] = registry.get_child_allocators(parent, child, name);
       regions[name + "_shared"] = regions[name + "_persistent"] = true;

@@ -56,8 +56,8 @@ void keep_costliest(bufreg::WarpAccessCost& kept, const bufreg::WarpAccessCost& 
 }
 
 /// bufreg's kernel for one placement, laid out warp_shaped as on CUDA.
-template <class System, int N, Mix mix>
-Row bufreg_row(bool aliasing) {
+template <class System, int N, Mix mix, bool aliasing>
+Row bufreg_row() {
   bufreg::BufferRegistry registry;
   const IntegratorLoop loop(registry, N, mix, aliasing);
   const bufreg::BufferGroup& group = *registry.group(&loop);
@@ -68,7 +68,7 @@ Row bufreg_row(bool aliasing) {
           N,
           {},
           {},
-          sizeof(BufregIntegrator<ExecSpace, System, N, mix>),
+          sizeof(BufregIntegrator<ExecSpace, System, N, mix, aliasing>),
           bufreg::kernel_addressing(registry, &loop, layout).shared.tile_bytes,
           0};
   row.team_bytes = row.stride > 0 ? group.arena_alignment(bufreg::Region::shared) : 0;
@@ -130,15 +130,15 @@ Row hand_row() {
 template <class System, int N>
 void add_rows(std::vector<Row>& rows, bool every_placement) {
   rows.push_back(hand_row<System, N, Mix::components>());
-  rows.push_back(bufreg_row<System, N, Mix::components>(true));
+  rows.push_back(bufreg_row<System, N, Mix::components, true>());
   if (!every_placement) return;
-  rows.push_back(bufreg_row<System, N, Mix::components>(false));
+  rows.push_back(bufreg_row<System, N, Mix::components, false>());
   rows.push_back(hand_row<System, N, Mix::all_shared>());
-  rows.push_back(bufreg_row<System, N, Mix::all_shared>(true));
-  rows.push_back(bufreg_row<System, N, Mix::all_shared>(false));
+  rows.push_back(bufreg_row<System, N, Mix::all_shared, true>());
+  rows.push_back(bufreg_row<System, N, Mix::all_shared, false>());
   rows.push_back(hand_row<System, N, Mix::all_local>());
-  rows.push_back(bufreg_row<System, N, Mix::all_local>(true));
-  rows.push_back(bufreg_row<System, N, Mix::all_local>(false));
+  rows.push_back(bufreg_row<System, N, Mix::all_local, true>());
+  rows.push_back(bufreg_row<System, N, Mix::all_local, false>());
 }
 
 std::string cost_text(std::size_t cost, std::size_t ideal) {

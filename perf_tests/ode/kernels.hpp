@@ -45,20 +45,20 @@ struct Batch {
 };
 
 /// Bytes of thread-private storage the loop, the step and the controller need for `N` states in
-/// placement `mix`: what the hand-written kernel declares for the same placement, so that neither
-/// kernel's stack covers placements it does not run. (Local aliases take storage of their own,
-/// so `stage` costs the step a vector even with aliasing.)
-template <int N, Mix mix>
+/// placement `mix`, the stage accumulator inside k7's storage when `aliasing`: what the
+/// hand-written kernel declares for the same placement, so that neither kernel's stack covers
+/// placements it does not run.
+template <int N, Mix mix, bool aliasing>
 struct LocalCapacity {
   static constexpr std::size_t loop = mix == Mix::all_shared ? 0 : (3 * 8 + 4) * N;
-  static constexpr std::size_t step = mix == Mix::all_local ? 8 * 8 * N : 0;
+  static constexpr std::size_t step = mix == Mix::all_local ? (aliasing ? 7 : 8) * 8 * N : 0;
   static constexpr std::size_t controller = 0;
 };
 
-template <class ExecSpace, class System, int N, Mix mix>
+template <class ExecSpace, class System, int N, Mix mix, bool aliasing>
 struct BufregIntegrator {
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
-  using Capacity = LocalCapacity<N, mix>;
+  using Capacity = LocalCapacity<N, mix, aliasing>;
   bufreg::KernelArenas<ExecSpace, Capacity::loop> arenas;
   Kokkos::View<const Allocators, typename ExecSpace::memory_space> allocators;
   Batch<ExecSpace> batch;

@@ -113,9 +113,9 @@ class BatchData {
   std::vector<double> m_reference;
 };
 
-/// The integrator through bufreg: components register, the plan sizes the launch. `mix` sizes
-/// the kernel's LocalArenas only; the registry decides where buffers go.
-template <class ExecSpace, class System, int N, Mix mix>
+/// The integrator through bufreg: components register, the plan sizes the launch. `mix` and
+/// `aliasing` choose the components' placement and size the kernel's LocalArenas for it.
+template <class ExecSpace, class System, int N, Mix mix, bool aliasing>
 class BufregRunner {
   using memory_space = typename ExecSpace::memory_space;
 
@@ -128,10 +128,10 @@ class BufregRunner {
   }
 
  public:
-  using Functor = BufregIntegrator<ExecSpace, System, N, mix>;
-  using Capacity = LocalCapacity<N, mix>;
+  using Functor = BufregIntegrator<ExecSpace, System, N, mix, aliasing>;
+  using Capacity = LocalCapacity<N, mix, aliasing>;
 
-  BufregRunner(bool aliasing, const Batch<ExecSpace>& batch)
+  explicit BufregRunner(const Batch<ExecSpace>& batch)
       : m_loop(m_registry, N, mix, aliasing),
         m_plan(m_registry, &m_loop),
         m_functor{{}, device_allocators(Allocators(m_loop)), batch} {

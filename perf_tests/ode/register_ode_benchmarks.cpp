@@ -33,13 +33,12 @@ void register_hand(const std::shared_ptr<BatchData<ExecSpace, System>>& data, do
       ->Unit(benchmark::kMillisecond);
 }
 
-template <class System, int N, Mix mix>
-void register_bufreg(const std::shared_ptr<BatchData<ExecSpace, System>>& data, bool aliasing,
-                     double allowed) {
+template <class System, int N, Mix mix, bool aliasing>
+void register_bufreg(const std::shared_ptr<BatchData<ExecSpace, System>>& data, double allowed) {
   benchmark::RegisterBenchmark(
       name(System::name, N, mix, aliasing ? "bufreg_alias" : "bufreg_no_alias").c_str(),
-      [data, aliasing, allowed](benchmark::State& state) {
-        BufregRunner<ExecSpace, System, N, mix> runner(aliasing, data->batch);
+      [data, allowed](benchmark::State& state) {
+        BufregRunner<ExecSpace, System, N, mix, aliasing> runner(data->batch);
         time_integration(state, *data, runner, allowed);
       })
       ->UseRealTime()
@@ -50,15 +49,15 @@ template <class System, int N>
 void register_size(const Settings& settings, bool every_placement) {
   auto data = std::make_shared<BatchData<ExecSpace, System>>(N, settings);
   register_hand<System, N, Mix::components>(data, settings.check);
-  register_bufreg<System, N, Mix::components>(data, true, settings.check);
+  register_bufreg<System, N, Mix::components, true>(data, settings.check);
   if (!every_placement) return;
-  register_bufreg<System, N, Mix::components>(data, false, settings.check);
+  register_bufreg<System, N, Mix::components, false>(data, settings.check);
   register_hand<System, N, Mix::all_shared>(data, settings.check);
-  register_bufreg<System, N, Mix::all_shared>(data, true, settings.check);
-  register_bufreg<System, N, Mix::all_shared>(data, false, settings.check);
+  register_bufreg<System, N, Mix::all_shared, true>(data, settings.check);
+  register_bufreg<System, N, Mix::all_shared, false>(data, settings.check);
   register_hand<System, N, Mix::all_local>(data, settings.check);
-  register_bufreg<System, N, Mix::all_local>(data, true, settings.check);
-  register_bufreg<System, N, Mix::all_local>(data, false, settings.check);
+  register_bufreg<System, N, Mix::all_local, true>(data, settings.check);
+  register_bufreg<System, N, Mix::all_local, false>(data, settings.check);
 }
 
 }  // namespace
