@@ -1,10 +1,11 @@
 // bufreg_plan_scale [--budget-ms N] CASE...
 //
 // The planner on large generated instances, one line per case:
-//   case n LOAD registration_order planner_peak ratio ms max_rss_MiB
+//   case n LOAD registration_order planner_peak ratio ms cpu_ms max_rss_MiB
 // where registration_order is every buffer stacked (what the caller falls back to), ratio is
-// planner_peak / LOAD and max_rss_MiB the process's peak resident memory so far (run one case
-// per process to read it per case). Cases:
+// planner_peak / LOAD, ms the wall time and cpu_ms the processor time of the plan (or of the
+// layout build; on a busy machine the processor time is the steadier), and max_rss_MiB the
+// process's peak resident memory so far (run one case per process to read it per case). Cases:
 //   random-N  N buffers, short random intervals over [0, 1000): plan_offsets
 //   long-N    N buffers, intervals up to 20,000 phases long over [0, N): plan_offsets
 //   group-N   random-N as a BufferGroup with Planner::best: one layout build
@@ -16,6 +17,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -36,6 +38,10 @@ std::vector<bufreg::LiveBuffer> generate(const std::string& kind, std::size_t n)
     }
   }
   return buffers;
+}
+
+double cpu_ms_since(std::clock_t start) {
+  return 1000.0 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
 }
 
 double elapsed(std::chrono::steady_clock::time_point start) {
@@ -72,17 +78,18 @@ int main(int argc, char** argv) {
     }
   }
   int status = 0;
-  std::printf("%-14s %7s %9s %18s %13s %7s %9s %12s\n", "case", "n", "LOAD", "registration_order",
-              "planner_peak", "ratio", "ms", "max_rss_MiB");
+  std::printf("%-14s %7s %9s %18s %13s %7s %9s %9s %12s\n", "case", "n", "LOAD",
+              "registration_order", "planner_peak", "ratio", "ms", "cpu_ms", "max_rss_MiB");
   for (const std::string& name : cases) {
     const std::string kind = name.substr(0, name.find('-'));
     const std::size_t n = std::stoul(name.substr(name.find('-') + 1));
     const auto buffers = generate(kind == "long" ? "long" : "random", n);
     const std::size_t load = bufreg::load_of(buffers);
     std::size_t peak = 0;
-    double ms = 0;
+    double ms = 0, cpu_ms = 0;
     bool valid = true;
     auto start = std::chrono::steady_clock::now();
+    std::clock_t cpu_start = std::clock();
     if (kind == "group") {
       bufreg::BufferGroup group(bufreg::LayoutOptions{16, bufreg::Planner::best, budget_ms});
       for (std::size_t i = 0; i < n; ++i) {
@@ -91,18 +98,21 @@ int main(int argc, char** argv) {
                               bufreg::LiveInterval{buffers[i].lower, buffers[i].upper});
       }
       start = std::chrono::steady_clock::now();  // time the layout build alone
+      cpu_start = std::clock();
       peak = group.shared_buffer_size();
       ms = elapsed(start);
+      cpu_ms = cpu_ms_since(cpu_start);
       valid = bufreg::verify(group).empty();
     } else {
       const auto plan = bufreg::plan_offsets(buffers, bufreg::PlanOptions{budget_ms});
       ms = elapsed(start);
+      cpu_ms = cpu_ms_since(cpu_start);
       peak = plan.peak;
       valid = bufreg::check_plan(buffers, plan.offsets).empty();
     }
-    std::printf("%-14s %7zu %9zu %18zu %13zu %7.4f %9.1f %12.1f\n", name.c_str(), n, load,
+    std::printf("%-14s %7zu %9zu %18zu %13zu %7.4f %9.1f %9.1f %12.1f\n", name.c_str(), n, load,
                 stacked(buffers), peak,
-                load ? static_cast<double>(peak) / static_cast<double>(load) : 1.0, ms,
+                load ? static_cast<double>(peak) / static_cast<double>(load) : 1.0, ms, cpu_ms,
                 max_rss_mib());
     if (!valid) {
       std::fprintf(stderr, "%s: the plan fails its check\n", name.c_str());
