@@ -220,10 +220,11 @@ Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& opt
   // The heuristics: every order with both fits; the first best one wins. Best fit by start
   // always runs, budget or not: a sweep over time in O(n log n), so every plan has one. The
   // others look at every pair of buffers that meet, so they run only while the budget holds at
-  // least that much work; the first one is taken whatever its peak, which may be the largest
-  // std::size_t.
+  // least that much work, and only when the sweep did not reach LOAD; the first one is taken
+  // whatever its peak, which may be the largest std::size_t.
   const auto sweep = detail::dsa::best_fit_by_start(instance, order_by(instance, "start"));
   used += sweep.work;
+  const bool sweep_at_load = detail::dsa::peak_of(instance, sweep.offsets) == load;
   const std::size_t pairs = detail::dsa::overlapping_pairs(instance.buffers);
   const std::size_t least_work = n + 2 * pairs;  // each pair seen from both sides
   std::vector<std::size_t> best;
@@ -234,6 +235,7 @@ Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& opt
     std::vector<std::uint32_t> order;
     for (const Fit fit : {Fit::best, Fit::first}) {
       const bool swept = fit == Fit::best && std::string_view(name) == "start";
+      if (!swept && sweep_at_load) continue;  // nothing to gain
       if (!swept && left() < least_work) {
         ++skipped;
         continue;
@@ -255,8 +257,8 @@ Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& opt
     }
   }
   if (skipped > 0) {
-    notes.push_back("budget spent before " + std::to_string(skipped) + " of 8 heuristics (" +
-                    with_commas(pairs) + " pairs of buffers meet)");
+    notes.push_back("budget spent before " + std::to_string(skipped) +
+                    " of 8 heuristics (pairs of buffers that meet: " + with_commas(pairs) + ")");
   }
   // The search: half the budget for a plan at LOAD; the rest bisects between the lowest
   // capacity not yet ruled out and the best peak so far, each probe with an equal share. It

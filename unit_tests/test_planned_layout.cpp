@@ -156,6 +156,30 @@ TEST(PlannedLayout, AnInfiniteBudgetMeansNoLimit) {
   }
 }
 
+TEST(PlannedLayout, FourThousandAndOneBuffersArePlanned) {
+  // Groups of more than 4,000 buffers once kept registration order silently: 541,864 bytes
+  // where LOAD is about 61,000.
+  std::mt19937_64 random(2024);
+  BufferGroup group(best);
+  std::vector<bufreg::LiveBuffer> live;
+  for (std::size_t i = 0; i < 4001; ++i) {
+    const std::size_t elements = 4 * (1 + random() % 16);  // 16 to 256 bytes
+    const std::size_t first = random() % 1000;
+    const LiveInterval interval{first, first + 1 + random() % 200};
+    group.register_buffer("b" + std::to_string(i), elements, Location::shared, false, {},
+                          Precision::float32, interval);
+    live.push_back({interval.first, interval.last, 4 * elements, 16});
+  }
+  const std::size_t load = bufreg::load_of(live);
+  EXPECT_LE(static_cast<double>(group.shared_buffer_size()), 1.2 * static_cast<double>(load));
+  const auto& plan = group.arena_plan(bufreg::Region::shared);
+  EXPECT_EQ(plan.outcome, bufreg::ArenaPlan::Outcome::planned);
+  EXPECT_EQ(plan.buffers, 4001u);
+  EXPECT_EQ(plan.planned_bytes, group.shared_buffer_size());
+  EXPECT_NE(group.describe().find("shared arena planned: 4001 buffers by "), std::string::npos);
+  EXPECT_TRUE(bufreg::verify(group).empty());
+}
+
 TEST(PlannedLayout, RandomGroupsAreValidAndNeverLargerThanRegistrationOrder) {
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
