@@ -78,6 +78,20 @@ Overlaps::Overlaps(const std::vector<LiveBuffer>& buffers) : m_seen(buffers.size
         i, [&](std::size_t node) { m_cover[cover_next[node]++] = id; },
         [&](std::size_t node) { m_part[part_next[node]++] = id; });
   }
+  // Few pairs: list them, walking the tree once per buffer.
+  std::size_t log_n = 1;
+  while ((std::size_t{1} << log_n) < buffers.size()) ++log_n;
+  const std::size_t pairs = overlapping_pairs(buffers);
+  if (pairs > 4 * buffers.size() * log_n) return;
+  std::vector<std::size_t> start{0};
+  std::vector<std::uint32_t> list;
+  list.reserve(2 * pairs);
+  for (std::size_t i = 0; i < buffers.size(); ++i) {
+    for_each_overlap(static_cast<std::uint32_t>(i), [&](std::uint32_t j) { list.push_back(j); });
+    start.push_back(list.size());
+  }
+  m_list_start = std::move(start);
+  m_list = std::move(list);
 }
 
 Instance make_instance(const std::vector<LiveBuffer>& buffers) {

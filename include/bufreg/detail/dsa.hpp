@@ -15,11 +15,16 @@
 
 namespace bufreg::detail::dsa {
 
+/// Pairs of buffers live together, counted in O(n log n) without listing them.
+std::size_t overlapping_pairs(const std::vector<LiveBuffer>& buffers);
+
 /// Which buffers are live together. Time is cut into sections, the stretches between
 /// consecutive interval ends, and a segment tree over the sections holds each buffer at the
 /// O(log n) nodes its interval covers exactly ("cover") and the O(log n) nodes it covers in part
 /// ("part"). Memory is O(n log n) however long the intervals are, where lists of overlapping
-/// pairs grow with n^2; enumerating the k buffers that meet one costs O(log n + k).
+/// pairs grow with n^2; enumerating the k buffers that meet one costs O(log n + k). Where the
+/// pairs are few, at most 4 n log2 n, each buffer also gets the plain list of the buffers it
+/// meets, which is faster to walk and still O(n log n) in memory.
 class Overlaps {
  public:
   Overlaps() = default;  ///< not built yet: knows nothing
@@ -37,6 +42,10 @@ class Overlaps {
   /// many entries it looked at (the work done).
   template <class Visit>
   std::size_t for_each_overlap(std::uint32_t i, Visit visit) const {
+    if (!m_list_start.empty()) {
+      for (std::size_t k = m_list_start[i]; k < m_list_start[i + 1]; ++k) visit(m_list[k]);
+      return m_list_start[i + 1] - m_list_start[i];
+    }
     if (++m_stamp == 0) {  // wrapped: forget every old mark
       std::fill(m_seen.begin(), m_seen.end(), 0u);
       m_stamp = 1;
@@ -100,6 +109,9 @@ class Overlaps {
   // Per node (1 .. 2 * m_leaves - 1), compressed: node v's entries are [start[v], start[v + 1]).
   std::vector<std::size_t> m_cover_start, m_part_start;
   std::vector<std::uint32_t> m_cover, m_part;
+  // Per buffer, when the pairs are few: the buffers it meets, [m_list_start[i], ...[i + 1]).
+  std::vector<std::size_t> m_list_start;
+  std::vector<std::uint32_t> m_list;
   mutable std::vector<std::uint32_t> m_seen;  // per buffer: the stamp of the last visit
   mutable std::uint32_t m_stamp = 0;
 };
@@ -115,9 +127,6 @@ Instance make_instance(const std::vector<LiveBuffer>& buffers);
 
 /// max(offset + size).
 std::size_t peak_of(const Instance& instance, const std::vector<std::size_t>& offsets);
-
-/// Pairs of buffers live together, counted in O(n log n) without listing them.
-std::size_t overlapping_pairs(const std::vector<LiveBuffer>& buffers);
 
 /// Where each buffer goes when placed in `order`: into the lowest gap between the buffers
 /// already placed that overlap it in time that holds it (first fit), or into the smallest such
