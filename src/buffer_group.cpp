@@ -174,12 +174,15 @@ void BufferGroup::invalidate_layouts() {
 
 void BufferGroup::ensure_layout() const {
   if (m_layout_valid) return;
-  detail::Layout layout = m_options.planner == Planner::best
-                              ? detail::planned_layout(m_entries, m_items, m_options.alignment,
-                                                       m_options.plan_budget_ms)
-                              : detail::registration_order_layout(m_items, m_options.alignment);
-  m_placements = std::move(layout.placements);
-  m_arena_sizes = layout.arena_sizes;
+  detail::PlannedLayout planned =
+      m_options.planner == Planner::best
+          ? detail::planned_layout(m_entries, m_items, m_options.alignment,
+                                   m_options.plan_budget_ms)
+          : detail::PlannedLayout{detail::registration_order_layout(m_items, m_options.alignment),
+                                  {}};
+  m_placements = std::move(planned.layout.placements);
+  m_arena_sizes = planned.layout.arena_sizes;
+  m_arena_plans = std::move(planned.arenas);
   m_layout_valid = true;
   m_maps_valid = false;
   ++m_layout_builds;
@@ -246,6 +249,11 @@ const std::vector<Placement>& BufferGroup::placements() const {
 std::size_t BufferGroup::arena_size(Region region) const {
   ensure_layout();
   return m_arena_sizes[static_cast<std::size_t>(region)];
+}
+
+const ArenaPlan& BufferGroup::arena_plan(Region region) const {
+  ensure_layout();
+  return m_arena_plans[static_cast<std::size_t>(region)];
 }
 
 std::size_t BufferGroup::arena_alignment(Region region) const {

@@ -13,63 +13,39 @@
 namespace bufreg::detail::dsa {
 namespace {
 
-/// The instance cut into sections: the stretches of time between consecutive interval ends.
-struct Sections {
-  std::size_t count = 0;
-  std::vector<std::pair<std::size_t, std::size_t>> of;  // buffer -> [first, last) sections
-  std::vector<std::vector<std::uint32_t>> members;      // section -> buffers live in it
-};
-
-Sections sections_of(const Instance& instance) {
-  std::vector<std::size_t> points;
-  for (const LiveBuffer& b : instance.buffers) {
-    points.push_back(b.lower);
-    points.push_back(b.upper);
-  }
-  std::sort(points.begin(), points.end());
-  points.erase(std::unique(points.begin(), points.end()), points.end());
-  Sections sections;
-  sections.count = points.empty() ? 0 : points.size() - 1;
-  sections.members.resize(sections.count);
-  const auto index = [&](std::size_t t) {
-    return static_cast<std::size_t>(std::lower_bound(points.begin(), points.end(), t) -
-                                    points.begin());
-  };
-  for (std::uint32_t i = 0; i < instance.buffers.size(); ++i) {
-    const std::pair<std::size_t, std::size_t> range{index(instance.buffers[i].lower),
-                                                    index(instance.buffers[i].upper)};
-    sections.of.push_back(range);
-    for (std::size_t s = range.first; s < range.second; ++s) sections.members[s].push_back(i);
-  }
-  return sections;
-}
-
 /// Orders in which candidates of equal offset are tried (MiniMalloc's preorderings).
 enum class Preorder { width_area_total, total_area_width, total_width_area };
 
 class Solver {
  public:
-  Solver(const Instance& instance, const Sections& sections, std::size_t capacity,
-         Preorder preorder)
+  Solver(const Instance& instance, std::size_t capacity, Preorder preorder)
       : m_instance(instance),
-        m_sections(sections),
+        m_sections(instance.overlaps.sections()),
         m_capacity(capacity),
         m_offset(instance.buffers.size(), unplaced),
         m_solution(instance.buffers.size(), 0),
         m_min_offset(instance.buffers.size(), 0),
-        m_floor(sections.count, 0),
-        m_total(sections.count, 0),
-        m_cuts(sections.count, 0),
+        m_floor(m_sections, 0),
+        m_total(m_sections + 1, 0),
+        m_cuts(m_sections + 1, 0),
         m_rank(instance.buffers.size(), 0),
         m_preorder(preorder),
-        m_span_marks(sections.count + 1, 0),
-        m_witness(sections.count, none) {
+        m_span_marks(m_sections + 1, 0),
+        m_witness(m_sections, none) {
+    // Bytes over each section and intervals over each boundary, from their changes at the
+    // interval ends: O(n + sections) however long the intervals.
     const auto& buffers = instance.buffers;
-    for (std::size_t i = 0; i < buffers.size(); ++i) {
-      const auto [first, last] = sections.of[i];
-      for (std::size_t s = first; s < last; ++s) m_total[s] += buffers[i].size;
-      for (std::size_t s = first; s + 1 < last; ++s) ++m_cuts[s];
+    for (std::uint32_t i = 0; i < buffers.size(); ++i) {
+      const auto [first, last] = span(i);
+      m_total[first] += buffers[i].size;
+      m_total[last] -= buffers[i].size;
+      ++m_cuts[first];
+      --m_cuts[last - 1];
     }
+    std::partial_sum(m_total.begin(), m_total.end(), m_total.begin());
+    std::partial_sum(m_cuts.begin(), m_cuts.end(), m_cuts.begin());
+    m_total.pop_back();
+    m_cuts.pop_back();
   }
 
   /// Searches within `work_budget` steps of work; true when a plan was found (solution()).
@@ -78,7 +54,7 @@ class Solver {
     m_aborted = false;
     std::vector<std::uint32_t> all(m_offset.size());
     std::iota(all.begin(), all.end(), 0u);
-    return solve(all, 0, m_sections.count);
+    return solve(all, 0, m_sections);
   }
 
   bool aborted() const { return m_aborted; }
@@ -109,8 +85,7 @@ class Solver {
   bool solve_part(const std::vector<std::uint32_t>& members, std::size_t first, std::size_t last) {
     std::vector<std::uint32_t> part;
     for (const std::uint32_t i : members) {
-      if (m_offset[i] == unplaced && m_sections.of[i].first < last &&
-          first < m_sections.of[i].second) {
+      if (m_offset[i] == unplaced && span(i).first < last && first < span(i).second) {
         part.push_back(i);
       }
     }
@@ -131,9 +106,8 @@ class Solver {
     const auto& buffers = m_instance.buffers;
     const auto key = [&](std::uint32_t i) {
       std::size_t busiest = 0;
-      for (std::size_t s = m_sections.of[i].first; s < m_sections.of[i].second; ++s) {
-        busiest = std::max(busiest, m_total[s]);
-      }
+      const auto [lo, hi] = span(i);
+      for (std::size_t s = lo; s < hi; ++s) busiest = std::max(busiest, m_total[s]);
       const std::size_t width = buffers[i].upper - buffers[i].lower;
       const std::size_t area = buffers[i].size * width;
       switch (m_preorder) {
@@ -192,7 +166,7 @@ class Solver {
       if (place(i, offset) && check(first, last, offset)) {
         // Boundaries nothing unplaced spans any more split what is left into parts.
         std::vector<std::size_t> cuts;
-        const auto [lo, hi] = m_sections.of[i];
+        const auto [lo, hi] = span(i);
         for (std::size_t s = lo; s + 1 < hi; ++s) {
           if (--m_cuts[s] == 0) cuts.push_back(s);
         }
@@ -221,8 +195,8 @@ class Solver {
     m_min_marks.push_back(m_min_log.size());
     m_floor_marks.push_back(m_floor_log.size());
     bool fits = true;
-    const auto [lo, hi] = m_sections.of[i];
-    spend(hi - lo + m_instance.overlaps[i].size());
+    const auto [lo, hi] = span(i);
+    spend(hi - lo);
     for (std::size_t s = lo; s < hi; ++s) {
       m_floor_log.push_back({static_cast<std::uint32_t>(s), m_floor[s]});
       m_floor[s] = top;
@@ -231,25 +205,28 @@ class Solver {
     // Raise the lowest offsets of the unplaced buffers i overlaps, and mark (as +1/-1 at the
     // ends of their spans) the sections whose floors may rise with them.
     bool raised = false;
-    for (const std::uint32_t j : m_instance.overlaps[i]) {
-      if (m_offset[j] != unplaced || m_min_offset[j] >= top) continue;
+    std::size_t met = 0;  // the work: one step per buffer i meets, as a list of them costs
+    m_instance.overlaps.for_each_overlap(i, [&](std::uint32_t j) {
+      ++met;
+      if (m_offset[j] != unplaced || m_min_offset[j] >= top) return;
       m_min_log.push_back({j, m_min_offset[j]});
       m_min_offset[j] = round_up(top, m_instance.buffers[j].alignment);
       if (m_min_offset[j] + m_instance.buffers[j].size > m_capacity) fits = false;
-      ++m_span_marks[m_sections.of[j].first];
-      --m_span_marks[m_sections.of[j].second];
+      ++m_span_marks[span(j).first];
+      --m_span_marks[span(j).second];
       raised = true;
-    }
+    });
+    spend(met);
     if (!raised) return fits;
-    spend(m_sections.count);
+    spend(m_sections);
     m_affected.clear();
     long covered = 0;
-    for (std::size_t s = 0; s < m_sections.count; ++s) {
+    for (std::size_t s = 0; s < m_sections; ++s) {
       covered += m_span_marks[s];
       m_span_marks[s] = 0;
       if (covered > 0) m_affected.push_back(s);
     }
-    m_span_marks[m_sections.count] = 0;
+    m_span_marks[m_sections] = 0;
     // No buffer of a section can start below the lowest start left to its unplaced buffers.
     // A witness, an unplaced buffer that may still start at or below the floor, keeps the
     // floor where it is; the last one found is tried first.
@@ -257,15 +234,13 @@ class Solver {
       const std::uint32_t w = m_witness[s];
       if (w != none && m_offset[w] == unplaced && m_min_offset[w] <= m_floor[s]) continue;
       std::size_t lowest = unplaced;
-      for (const std::uint32_t k : m_sections.members[s]) {
-        spend(1);
-        if (m_offset[k] != unplaced) continue;
+      spend(m_instance.overlaps.for_each_live_in(s, [&](std::uint32_t k) {
+        if (m_offset[k] != unplaced) return true;
         lowest = std::min(lowest, m_min_offset[k]);
-        if (lowest <= m_floor[s]) {
-          m_witness[s] = k;
-          break;
-        }
-      }
+        if (lowest > m_floor[s]) return true;
+        m_witness[s] = k;
+        return false;
+      }));
       if (lowest != unplaced && m_floor[s] < lowest) {
         m_floor_log.push_back({static_cast<std::uint32_t>(s), m_floor[s]});
         m_floor[s] = lowest;
@@ -284,7 +259,7 @@ class Solver {
   }
 
   void undo(std::uint32_t i) {
-    const auto [lo, hi] = m_sections.of[i];
+    const auto [lo, hi] = span(i);
     for (std::size_t s = lo; s < hi; ++s) m_total[s] += m_instance.buffers[i].size;
     for (std::size_t k = m_floor_log.size(); k > m_floor_marks.back(); --k) {
       m_floor[m_floor_log[k - 1].index] = m_floor_log[k - 1].value;
@@ -299,8 +274,12 @@ class Solver {
     m_offset[i] = unplaced;
   }
 
+  std::pair<std::size_t, std::size_t> span(std::uint32_t i) const {
+    return m_instance.overlaps.sections_of(i);
+  }
+
   const Instance& m_instance;
-  const Sections& m_sections;
+  std::size_t m_sections;  // how many sections time is cut into
   std::size_t m_capacity;
   std::vector<std::size_t> m_offset, m_solution, m_min_offset, m_floor, m_total, m_cuts;
   std::vector<std::uint32_t> m_rank;
@@ -321,7 +300,6 @@ class Solver {
 
 SearchResult search(const Instance& instance, std::size_t capacity, std::size_t work_budget) {
   SearchResult result;
-  const Sections sections = sections_of(instance);
   // Round robin over the preorders with growing limits, as MiniMalloc does: one of them often
   // finds a plan quickly where another would wander.
   std::size_t limit = 64 * std::max<std::size_t>(instance.buffers.size(), 1);
@@ -333,7 +311,7 @@ SearchResult search(const Instance& instance, std::size_t capacity, std::size_t 
     for (const Preorder preorder :
          {Preorder::width_area_total, Preorder::total_area_width, Preorder::total_width_area}) {
       const std::size_t budget = std::min(limit, work_budget - result.work);
-      Solver solver(instance, sections, capacity, preorder);
+      Solver solver(instance, capacity, preorder);
       const bool solved = solver.run(budget);
       result.work += solver.work_used(budget);
       result.nodes += solver.nodes();

@@ -138,6 +138,31 @@ std::size_t columns(const std::string& text) {
   }));
 }
 
+/// What Planner::best did with `region`, one line, or nothing where it planned nothing.
+std::string plan_line(Region region, const ArenaPlan& plan) {
+  if (plan.outcome == ArenaPlan::Outcome::not_planned) return "";
+  std::string text = std::string(to_string(region)) + " arena ";
+  if (plan.outcome == ArenaPlan::Outcome::planned) {
+    text += "planned: " + std::to_string(plan.buffers) + " buffers by " + plan.method;
+  } else {
+    text += "fell back to registration order: the best plan found for its " +
+            std::to_string(plan.buffers) + " buffers (" + std::to_string(plan.planned_bytes) +
+            " bytes by " + plan.method + ") is no smaller";
+  }
+  return text + (plan.note.empty() ? "" : "; " + plan.note) + "\n";
+}
+
+/// The same as a JSON value: null where the planner planned nothing.
+std::string plan_json(const ArenaPlan& plan) {
+  if (plan.outcome == ArenaPlan::Outcome::not_planned) return "null";
+  return std::string("{\"outcome\": ") +
+         (plan.outcome == ArenaPlan::Outcome::planned ? "\"planned\"" : "\"fell_back\"") +
+         ", \"buffers\": " + std::to_string(plan.buffers) +
+         ", \"planned_bytes\": " + std::to_string(plan.planned_bytes) +
+         ", \"method\": " + json_string(plan.method) + ", \"note\": " + json_string(plan.note) +
+         "}";
+}
+
 /// Names longer than this are printed in full but do not widen their column: one long name
 /// must not pad every row of a large group.
 constexpr std::size_t widest_name_column = 40;
@@ -191,6 +216,7 @@ std::string BufferGroup::describe() const {
             std::to_string(load) + ", " + ratio_text(peak, load) + ")";
     text += region == Region::local ? "\n" : ",";
   }
+  for (const Region region : regions) text += plan_line(region, arena_plan(region));
   return text;
 }
 
@@ -206,7 +232,8 @@ std::string BufferGroup::to_json() const {
     json += json_string(std::string(to_string(region))) + ": {\"bytes\": " + std::to_string(peak) +
             ", \"alignment\": " + std::to_string(arena_alignment(region)) +
             ", \"load\": " + std::to_string(load) +
-            ", \"peak_over_load\": " + (load ? ratio_text(peak, load) : "null") + "}";
+            ", \"peak_over_load\": " + (load ? ratio_text(peak, load) : "null") +
+            ", \"plan\": " + plan_json(arena_plan(region)) + "}";
     json += region == Region::local ? "}, \"buffers\": [" : ", ";
   }
   for (std::size_t i = 0; i < m_entries.size(); ++i) {

@@ -14,10 +14,6 @@ std::size_t horizon_of(const std::vector<CUDABuffer>& entries) {
   return horizon;
 }
 
-/// Regions with more buffers than this keep registration order's offsets: the planner's
-/// overlap lists grow with the square of the count.
-constexpr std::size_t most_planned = 4000;
-
 }  // namespace
 
 Families families_in(Region region, const std::vector<CUDABuffer>& entries,
@@ -54,15 +50,24 @@ Families families_in(Region region, const std::vector<CUDABuffer>& entries,
   return families;
 }
 
-Layout planned_layout(const std::vector<CUDABuffer>& entries, const std::vector<LayoutItem>& items,
-                      std::size_t alignment, double budget_ms) {
-  Layout layout = registration_order_layout(items, alignment);
+PlannedLayout planned_layout(const std::vector<CUDABuffer>& entries,
+                             const std::vector<LayoutItem>& items, std::size_t alignment,
+                             double budget_ms) {
+  PlannedLayout planned{registration_order_layout(items, alignment), {}};
+  Layout& layout = planned.layout;
   for (const Region region : {Region::shared, Region::persistent, Region::local}) {
     const Families families = families_in(region, entries, items, layout.placements, alignment);
-    if (families.buffers.empty() || families.buffers.size() > most_planned) continue;
+    if (families.buffers.empty()) continue;
     const Plan plan = plan_offsets(families.buffers, PlanOptions{budget_ms});
     const auto r = static_cast<std::size_t>(region);
+    ArenaPlan& arena = planned.arenas[r];
+    arena.buffers = families.buffers.size();
+    arena.planned_bytes = plan.peak;
+    arena.method = plan.method;
+    arena.note = plan.note;
+    arena.outcome = ArenaPlan::Outcome::fell_back;
     if (plan.peak >= layout.arena_sizes[r]) continue;  // registration order is as good
+    arena.outcome = ArenaPlan::Outcome::planned;
     // Move each family whole: its members keep their places relative to its base, which moves
     // by a multiple of the family's alignment.
     std::vector<std::size_t> family_of(entries.size(), 0);
@@ -79,7 +84,7 @@ Layout planned_layout(const std::vector<CUDABuffer>& entries, const std::vector<
     }
     layout.arena_sizes[r] = plan.peak;
   }
-  return layout;
+  return planned;
 }
 
 std::array<std::size_t, 3> arena_loads(const std::vector<CUDABuffer>& entries,

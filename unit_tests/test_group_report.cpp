@@ -55,14 +55,74 @@ TEST(Describe, ReportsThePlannerAndHowCloseItCameToLoad) {
       << group.describe();
 }
 
+TEST(Describe, SaysPerArenaWhetherPlannerBestPlannedIt) {
+  bufreg::BufferGroup group(bufreg::LayoutOptions{16, bufreg::Planner::best});
+  for (std::size_t stage = 0; stage < 4; ++stage) {
+    group.register_buffer("k" + std::to_string(stage), 4, Location::shared, false, {},
+                          Precision::float32, bufreg::LiveInterval{stage, stage + 1});
+  }
+  group.register_buffer("h", 1, Location::local, true);
+  const std::string text = group.describe();
+  // The line of sizes, then one line per arena the planner had buffers for.
+  EXPECT_NE(text.find("local 0 (LOAD 0, 1.000)\n"
+                      "shared arena planned: 4 buffers by best fit by start\n"
+                      "persistent arena fell back to registration order: the best plan found "
+                      "for its 1 buffers (4 bytes by best fit by start) is no smaller\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(group.arena_plan(bufreg::Region::shared).outcome, bufreg::ArenaPlan::Outcome::planned);
+  EXPECT_EQ(group.arena_plan(bufreg::Region::local).outcome,
+            bufreg::ArenaPlan::Outcome::not_planned);
+}
+
+TEST(Describe, SaysWhyAnArenaFellBackToRegistrationOrder) {
+  // LOAD is 64 bytes (b and c together), reached by putting b first; the sweep by start, all a
+  // budget of 0 affords, stacks all three like registration order does.
+  const auto group_with_budget = [](double budget_ms) {
+    bufreg::BufferGroup group(bufreg::LayoutOptions{16, bufreg::Planner::best, budget_ms});
+    group.register_buffer("a", 4, Location::shared, false, {}, Precision::float32,
+                          bufreg::LiveInterval{0, 2});
+    group.register_buffer("b", 8, Location::shared, false, {}, Precision::float32,
+                          bufreg::LiveInterval{1, 3});
+    group.register_buffer("c", 8, Location::shared, false, {}, Precision::float32,
+                          bufreg::LiveInterval{2, 4});
+    return group;
+  };
+  const auto group = group_with_budget(0.0);
+  const std::string text = group.describe();
+  EXPECT_NE(text.find("shared arena fell back to registration order: the best plan found for "
+                      "its 3 buffers (80 bytes by best fit by start) is no smaller; budget spent "
+                      "before 7 of 8 heuristics (pairs of buffers that meet: 2); search skipped: "
+                      "the budget left is less than one descent\n"),
+            std::string::npos)
+      << text;
+  const auto& plan = group.arena_plan(bufreg::Region::shared);
+  EXPECT_EQ(plan.outcome, bufreg::ArenaPlan::Outcome::fell_back);
+  EXPECT_EQ(plan.planned_bytes, group.shared_buffer_size());
+  EXPECT_NE(group.to_json().find("\"plan\": {\"outcome\": \"fell_back\", \"buffers\": 3, "
+                                 "\"planned_bytes\": 80, \"method\": \"best fit by start\", "
+                                 "\"note\": \"budget spent before 7 of 8 heuristics (pairs of "
+                                 "buffers that meet: 2); search skipped: the budget left is less "
+                                 "than one descent\"}"),
+            std::string::npos)
+      << group.to_json();
+  // With the default budget the other heuristics run and reach LOAD.
+  const auto planned = group_with_budget(50);
+  EXPECT_EQ(planned.shared_buffer_size(), 64u);
+  EXPECT_NE(planned.describe().find("shared arena planned: 3 buffers by best fit by size\n"),
+            std::string::npos)
+      << planned.describe();
+}
+
 TEST(ToJson, CarriesTheLayoutAndEscapesNames) {
   const std::string json = sample().to_json();
   EXPECT_EQ(
       json.rfind("{\"alignment\": 16, \"planner\": \"registration_order\", \"arenas\": "
                  "{\"shared\": {\"bytes\": 144, \"alignment\": 16, \"load\": 144, "
-                 "\"peak_over_load\": 1.000}, \"persistent\": {\"bytes\": 4, \"alignment\": "
-                 "16, \"load\": 4, \"peak_over_load\": 1.000}, \"local\": {\"bytes\": 4, "
-                 "\"alignment\": 16, \"load\": 4, \"peak_over_load\": 1.000}}, \"buffers\": [",
+                 "\"peak_over_load\": 1.000, \"plan\": null}, \"persistent\": {\"bytes\": 4, "
+                 "\"alignment\": 16, \"load\": 4, \"peak_over_load\": 1.000, \"plan\": null}, "
+                 "\"local\": {\"bytes\": 4, \"alignment\": 16, \"load\": 4, "
+                 "\"peak_over_load\": 1.000, \"plan\": null}}, \"buffers\": [",
                  0),
       0u)
       << json;

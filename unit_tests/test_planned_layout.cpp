@@ -158,7 +158,8 @@ TEST(PlannedLayout, RefusesABadPlannerOrBudget) {
 }
 
 TEST(PlannedLayout, AnInfiniteBudgetMeansNoLimit) {
-  // Families the heuristics pack into 16 slots of 16 bytes, and only the search into 15.
+  // Families the heuristics pack into 16 slots of 16 bytes, and only the search into 15; with
+  // no budget only the sweep by start runs, which needs 17.
   const std::vector<std::array<std::size_t, 3>> families = {
       {3, 6, 6}, {2, 4, 1}, {1, 4, 5}, {1, 2, 5}, {0, 3, 5}};
   for (const double budget : {0.0, 1.9e13, std::numeric_limits<double>::infinity()}) {
@@ -169,9 +170,33 @@ TEST(PlannedLayout, AnInfiniteBudgetMeansNoLimit) {
       group.register_buffer("b" + std::to_string(k), 4 * slots, Location::shared, false, {},
                             Precision::float32, LiveInterval{first, last});
     }
-    EXPECT_EQ(group.shared_buffer_size(), budget == 0.0 ? 16u * 16u : 15u * 16u);
+    EXPECT_EQ(group.shared_buffer_size(), budget == 0.0 ? 17u * 16u : 15u * 16u);
     EXPECT_TRUE(bufreg::verify(group).empty());
   }
+}
+
+TEST(PlannedLayout, FourThousandAndOneBuffersArePlanned) {
+  // Groups of more than 4,000 buffers once kept registration order silently: 541,864 bytes
+  // where LOAD is about 61,000.
+  std::mt19937_64 random(2024);
+  BufferGroup group(best);
+  std::vector<bufreg::LiveBuffer> live;
+  for (std::size_t i = 0; i < 4001; ++i) {
+    const std::size_t elements = 4 * (1 + random() % 16);  // 16 to 256 bytes
+    const std::size_t first = random() % 1000;
+    const LiveInterval interval{first, first + 1 + random() % 200};
+    group.register_buffer("b" + std::to_string(i), elements, Location::shared, false, {},
+                          Precision::float32, interval);
+    live.push_back({interval.first, interval.last, 4 * elements, 16});
+  }
+  const std::size_t load = bufreg::load_of(live);
+  EXPECT_LE(static_cast<double>(group.shared_buffer_size()), 1.2 * static_cast<double>(load));
+  const auto& plan = group.arena_plan(bufreg::Region::shared);
+  EXPECT_EQ(plan.outcome, bufreg::ArenaPlan::Outcome::planned);
+  EXPECT_EQ(plan.buffers, 4001u);
+  EXPECT_EQ(plan.planned_bytes, group.shared_buffer_size());
+  EXPECT_NE(group.describe().find("shared arena planned: 4001 buffers by "), std::string::npos);
+  EXPECT_TRUE(bufreg::verify(group).empty());
 }
 
 TEST(PlannedLayout, RandomGroupsAreValidAndNeverLargerThanRegistrationOrder) {

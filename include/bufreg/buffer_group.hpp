@@ -90,6 +90,9 @@ class BufferGroup {
   std::size_t local_buffer_size() const;
   /// Bytes per thread of `region`.
   std::size_t arena_size(Region region) const;
+  /// What Planner::best did with `region`: planned it, or kept registration order's offsets
+  /// and why (Outcome::not_planned for Planner::registration_order).
+  const ArenaPlan& arena_plan(Region region) const;
   /// The alignment every slice in `region` has: max(options().alignment, the element size of
   /// each buffer placed there). Kernels must start each thread's arena at a multiple of it.
   std::size_t arena_alignment(Region region) const;
@@ -111,12 +114,16 @@ class BufferGroup {
 
   /// A text table, one row per buffer: name, location, persistent, alias target, live interval,
   /// arena, offset, bytes, and whether an alias landed inside its parent; then the planner and
-  /// each arena's peak, LOAD (the most bytes live at once) and their ratio. Names show
+  /// each arena's peak, LOAD (the most bytes live at once) and their ratio; with Planner::best,
+  /// a line per arena it had buffers for: planned, or fell back to registration order, and what
+  /// the budget left out (arena_plan()). Names show
   /// backslashes doubled, newlines, tabs and CRs as `\n`, `\t`, `\r`, and other control
   /// characters and bytes that are not UTF-8 as `\xNN`; a name longer than 40 characters is
   /// printed whole but does not widen its column.
   std::string describe() const;
-  /// The same as a JSON object: {"alignment", "planner", "arenas": {...}, "buffers": [...]}.
+  /// The same as a JSON object: {"alignment", "planner", "arenas": {...}, "buffers": [...]};
+  /// each arena's "plan" is null or {"outcome": "planned" or "fell_back", "buffers",
+  /// "planned_bytes", "method", "note"}.
   /// Always valid UTF-8: control characters in names become `\u00XX`, and so does each byte
   /// that is not part of well-formed UTF-8 (`\u00XX` of the byte, U+0080..U+00FF: the byte can
   /// be recovered, but reads like the Latin-1 character of that value).
@@ -150,6 +157,7 @@ class BufferGroup {
   mutable std::size_t m_layout_builds = 0;
   mutable std::vector<Placement> m_placements;
   mutable std::array<std::size_t, 3> m_arena_sizes{};
+  mutable std::array<ArenaPlan, 3> m_arena_plans{};
   mutable bool m_maps_valid = false;
   mutable std::map<std::string, Slice> m_shared_layout;
   mutable std::map<std::string, Slice> m_persistent_layout;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include <bufreg/allocator.hpp>
 
@@ -28,6 +29,21 @@ struct LayoutOptions {
   /// Search budget of Planner::best per arena and layout build (PlanOptions::budget_ms): +inf
   /// means no limit; NaN and negative budgets are refused.
   double plan_budget_ms = 50;
+};
+
+/// What Planner::best did with one arena (BufferGroup::arena_plan), so that a group that kept
+/// registration order's offsets says why.
+struct ArenaPlan {
+  enum class Outcome : std::uint8_t {
+    not_planned,  ///< Planner::registration_order, or no buffer takes room of its own there
+    planned,      ///< the planner's offsets, smaller than registration order's
+    fell_back     ///< registration order's offsets: no plan found within the budget was smaller
+  };
+  Outcome outcome = Outcome::not_planned;
+  std::size_t buffers = 0;        ///< buffers planned (an alias inside its parent moves with it)
+  std::size_t planned_bytes = 0;  ///< the best plan's arena, kept or not
+  std::string method;             ///< how that plan was found (Plan::method)
+  std::string note;               ///< what the budget or the size left out (Plan::note)
 };
 
 /// Where the layout put one buffer.

@@ -19,11 +19,12 @@ struct LiveBuffer {
 };
 
 struct PlanOptions {
-  /// About how long the exact search may run after the heuristics, in milliseconds. The search
-  /// counts its work in search nodes (a fixed number per millisecond), so a plan depends only
-  /// on its input and this budget, never on the machine's speed. +inf, or any budget of more
-  /// steps than a std::size_t counts (about 1.8e13 ms), means no limit; NaN and negative
-  /// budgets are refused.
+  /// About how long planning may take beyond its first heuristic, in milliseconds: the other
+  /// heuristics and the exact search count against it. Work is counted in steps (a fixed number
+  /// per millisecond), so a plan depends only on its input and this budget, never on the
+  /// machine's speed. The first heuristic, a sweep over time in O(n log n), always runs, so
+  /// even a budget of 0 gives a plan. +inf, or any budget of more steps than a std::size_t
+  /// counts (about 1.8e13 ms), means no limit; NaN and negative budgets are refused.
   double budget_ms = 50;
 };
 
@@ -34,6 +35,9 @@ struct Plan {
   std::size_t load = 0;              ///< lower bound on any peak: most bytes live at once
   std::string method;                ///< the heuristic that won, or "search"
   std::size_t search_nodes = 0;      ///< nodes the exact search visited
+  /// What planning left out, empty when nothing: heuristics the budget did not reach, or why
+  /// the exact search did not run.
+  std::string note;
 };
 
 /// Most bytes live at any one time: no plan can have a smaller peak. (The largest std::size_t
@@ -46,8 +50,10 @@ Plan greedy_by_size(const std::vector<LiveBuffer>& buffers);
 
 /// The best of several greedy orders and fits (TFLite's, and XLA heap simulator's best fit in
 /// its orders), then a branch-and-bound search for a plan at LOAD (or, failing that, between
-/// LOAD and the best heuristic) within the budget. Never worse than the best heuristic, stops
-/// as soon as it reaches LOAD, and deterministic for a given input. Throws
+/// LOAD and the best heuristic) within the budget. Never worse than the best heuristic that
+/// ran, stops as soon as it reaches LOAD, and deterministic for a given input. Memory is
+/// O(n log n) whatever the overlaps: which buffers meet is found in a segment tree over time,
+/// never listed pair by pair. The search runs on instances of at most 4,000 buffers. Throws
 /// std::invalid_argument for a budget that is NaN or negative, a buffer with lower >= upper,
 /// an alignment that is not a power of two, or sizes whose sum could overflow std::size_t.
 Plan plan_offsets(const std::vector<LiveBuffer>& buffers, const PlanOptions& options = {});

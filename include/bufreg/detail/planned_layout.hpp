@@ -27,9 +27,15 @@ Families families_in(Region region, const std::vector<CUDABuffer>& entries,
                      const std::vector<LayoutItem>& items, const std::vector<Placement>& placements,
                      std::size_t alignment);
 
-/// Planner::best's layout; each arena is never larger than registration order's.
-Layout planned_layout(const std::vector<CUDABuffer>& entries, const std::vector<LayoutItem>& items,
-                      std::size_t alignment, double budget_ms);
+/// Planner::best's layout, each arena never larger than registration order's, and what the
+/// planner did with each arena (indexed by Region).
+struct PlannedLayout {
+  Layout layout;
+  std::array<ArenaPlan, 3> arenas;
+};
+PlannedLayout planned_layout(const std::vector<CUDABuffer>& entries,
+                             const std::vector<LayoutItem>& items, std::size_t alignment,
+                             double budget_ms);
 
 /// LOAD of each arena (indexed by Region) for `placements`: the most bytes that must be live at
 /// once, a lower bound on any plan's arena with the same aliases inside their parents.
