@@ -3,7 +3,9 @@
 
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <type_traits>
 
 #include <bufreg/kokkos.hpp>
@@ -65,7 +67,10 @@ template <class ExecSpace>
 int test_team_size() {
   if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace,
                                            typename ExecSpace::memory_space>::accessible) {
-    return std::min(4, ExecSpace().concurrency());
+    // BUFREG_TEST_TEAM_SIZE asks for larger teams (ctest runs some tests with teams of 32).
+    const char* asked = std::getenv("BUFREG_TEST_TEAM_SIZE");
+    const int most = asked ? std::atoi(asked) : 4;
+    return std::max(1, std::min(most, ExecSpace().concurrency()));
   } else {
     return 32;
   }
