@@ -54,6 +54,17 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                {"configure()"},
                {}});
 
+  bufreg::BufferGroup huge;
+  huge.register_buffer("history", std::size_t{5} << 30, Location::local, true, {},
+                       Precision::uint8);
+  bufreg::KernelPlan<Serial> huge_plan(huge);
+  const auto huge_policy = huge_plan.configure(Kokkos::TeamPolicy<Serial>(1, 1));
+  table.check({"plan.kernel_arenas<0>(policy)  // 5 GiB of persistent buffers per thread",
+               [&] { huge_plan.kernel_arenas<0>(huge_policy); },
+               typeid(std::runtime_error),
+               {"do not fit the 32 bits"},
+               {}});
+
   bufreg::BufferRegistry registry;
   int stranger = 0;
   table.check({"KernelPlan<Serial>(registry, &stranger)",

@@ -251,6 +251,19 @@ TEST(TEST_CATEGORY, PersistentBuffersOfDifferentWidthsSharingBytesStayContiguous
       32u);  // the group alone cannot see its child's buffers
 }
 
+TEST(TEST_CATEGORY, ArenasBeyondWhatAKernelAddressesAreRefusedBeforeAllocating) {
+  using ExecSpace = TEST_EXECSPACE;
+  bufreg::BufferGroup group;
+  group.register_buffer("history", std::size_t{5} << 30, bufreg::Location::local, true, {},
+                        bufreg::Precision::uint8);  // 5 GiB per thread
+  bufreg::KernelPlan<ExecSpace> plan(group);
+  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, 1));
+  EXPECT_TRUE(throws_with<std::runtime_error>(
+      [&] { plan.template kernel_arenas<0>(policy); },
+      {"bufreg: 5368709120 persistent bytes per thread do not fit the 32 bits a kernel captures"}));
+  EXPECT_EQ(plan.persistent_storage().view().extent(0), 0u);  // nothing was allocated
+}
+
 struct SizingTag {};
 
 template <class ExecSpace>

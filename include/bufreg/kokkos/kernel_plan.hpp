@@ -207,7 +207,6 @@ class KernelPlan {
     }
     const auto threads =
         static_cast<std::size_t>(policy.league_size()) * static_cast<std::size_t>(team_size);
-    m_storage.reserve(threads, m_persistent_addressing);
     using Arenas = KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment>;
     const typename Arenas::Layout layout{
         narrow(m_shared.tile_bytes, "level-0 bytes per thread"),
@@ -219,6 +218,7 @@ class KernelPlan {
         narrow(m_local_bytes, "local bytes per thread"),
         narrow(static_cast<std::size_t>(team_size), "team size"),
         narrow(threads, "threads in the launch")};
+    m_storage.reserve(threads, m_persistent_addressing);  // once everything fits
     return Arenas(layout, m_storage.view(), device_names());
   }
 
