@@ -25,7 +25,7 @@ template <std::size_t Alignment>
 struct LocalArena<0, Alignment> {
   static constexpr std::size_t capacity = 0;
   static constexpr std::size_t alignment = Alignment;
-  unsigned char* bytes = nullptr;
+  static constexpr unsigned char* bytes = nullptr;
 };
 
 }  // namespace bufreg
