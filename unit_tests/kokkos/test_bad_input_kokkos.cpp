@@ -29,6 +29,16 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                {"'k1'", "'state'", "not even one thread fits"},
                {}});
 
+  bufreg::BufferGroup enormous;
+  enormous.register_buffer("cache", std::size_t{3} << 30, Location::shared, false, {},
+                           Precision::uint8);
+  bufreg::KernelPlan<Serial> enormous_plan(enormous);
+  table.check({"plan.configure(TeamPolicy<Serial>(1, 1))  // 3 GiB of shared buffers",
+               [&] { enormous_plan.configure(Kokkos::TeamPolicy<Serial>(1, 1)); },
+               typeid(std::runtime_error),
+               {"of scratch per team or thread cannot be requested"},
+               {}});
+
   bufreg::BufferGroup locals(bufreg::LayoutOptions{32});
   locals.register_buffer("a", 8, Location::local);
   locals.register_buffer("b", 10, Location::local);

@@ -278,7 +278,8 @@ class KernelPlan {
     return team / warp * warp;
   }
 
-  /// A byte count as the scratch-size type of this Kokkos (int before 3.7, size_t after).
+  /// A byte count as the scratch-size type of this Kokkos (int before 3.7, size_t after);
+  /// std::runtime_error past what Kokkos 3 can take (no scratch level holds that much anyway).
   static auto scratch_count(std::size_t bytes) {
     using Count = decltype(Kokkos::PerTeam(0).value);
     if (bytes > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
@@ -342,12 +343,6 @@ class KernelPlan {
 
   template <class Policy>
   void with_scratch(Policy& policy) const {
-    // Kokkos 3 takes int byte counts; no level-0 request that large could fit anyway.
-    constexpr auto most = static_cast<std::size_t>(std::numeric_limits<int>::max());
-    if (team_bytes() > most || thread_bytes() > most) {
-      throw std::runtime_error("bufreg: " + detail::format_bytes(thread_bytes()) +
-                               " of level-0 scratch per thread cannot be requested");
-    }
     policy.set_scratch_size(0, Kokkos::PerTeam(scratch_count(team_bytes())),
                             Kokkos::PerThread(scratch_count(thread_bytes())));
   }
