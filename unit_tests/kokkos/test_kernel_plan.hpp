@@ -205,8 +205,8 @@ TEST(TEST_CATEGORY, WarpShapedPlanSkewsLevel0AndInterleavesPersistentStorage) {
   EXPECT_EQ(plan.level0_bytes_per_team(team), 16u + 456u * idx(team));
   EXPECT_EQ(plan.describe(),
             "thread layout: warp_shaped\n"
-            "level 0: 448 B per thread, threads 456 B apart (an odd multiple of 8 B: no bank "
-            "conflicts)\n"
+            "level 0: 448 B per thread, threads 456 B apart (an odd multiple of 8 B: even across "
+            "the banks)\n"
             "persistent: 12 B per thread, interleaved in tiles of 32 threads (coalesced)\n");
   // 41 threads take two tiles; the storage is laid out and labelled as planned.
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(41, 1));

@@ -79,12 +79,13 @@ class KernelPlan {
   /// persistent storage fell back to contiguous rows where it did.
   std::string describe() const {
     std::string text = std::string("thread layout: ") + to_string(m_layout) + "\n";
-    text += "level 0: " + std::to_string(m_shared_bytes) + " B per thread, threads " +
-            std::to_string(m_shared.tile_bytes) + " B apart" +
-            (m_layout == ThreadLayout::warp_shaped && m_shared.tile_bytes > 0
-                 ? " (an odd multiple of " + std::to_string(bank_unit()) + " B: no bank conflicts)"
-                 : "") +
-            "\n";
+    text +=
+        "level 0: " + std::to_string(m_shared_bytes) + " B per thread, threads " +
+        std::to_string(m_shared.tile_bytes) + " B apart" +
+        (m_layout == ThreadLayout::warp_shaped && m_shared.tile_bytes > 0
+             ? " (an odd multiple of " + std::to_string(bank_unit()) + " B: even across the banks)"
+             : "") +
+        "\n";
     text += "persistent: " + std::to_string(m_persistent_bytes) + " B per thread, ";
     text +=
         m_persistent_addressing.tile_threads > 1
