@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <random>
 #include <stdexcept>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "../perf_tests/ode/components.hpp"
+#include "expect_error.hpp"
 
 namespace {
 
@@ -152,7 +154,13 @@ TEST(KernelBuffers, ChildBuffersAreReachedInsideTheirRegions) {
   EXPECT_EQ(buffers[2].name, "x");
   EXPECT_EQ(buffers[2].offset, 0u);
   int nobody = 0;
-  EXPECT_THROW(bufreg::kernel_buffers(registry, &nobody), std::out_of_range);
+  for (const auto& call : std::vector<std::function<void()>>{
+           [&] { bufreg::kernel_buffers(registry, &nobody); },
+           [&] { bufreg::kernel_addressing(registry, &nobody, ThreadLayout::warp_shaped); },
+           [&] { bufreg::warp_costs(registry, &nobody, ThreadLayout::warp_shaped); }}) {
+    EXPECT_TRUE(bufreg::test::throws_with<std::out_of_range>(
+        call, {"bufreg: the component has no buffers registered"}));
+  }
 }
 
 TEST(WarpShapedLayout, EveryOdeBufferCostsTheIdealOrTheBound) {
