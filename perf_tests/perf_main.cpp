@@ -24,6 +24,7 @@
 
 #include "arena_svg.hpp"
 #include "dsa_dir.hpp"
+#include "gpu_or_skip.hpp"
 #include "layout_benchmarks.hpp"
 #include "ode/gpu_memory_model.hpp"
 #include "ode/register_ode_benchmarks.hpp"
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
       return 0;
     }
   }
+  if (!bufreg_test::gpu_present_or_not_needed(argv[0])) return bufreg_test::skipped_exit_code;
   Kokkos::initialize(argc, argv);
   int status = 0;
   {
