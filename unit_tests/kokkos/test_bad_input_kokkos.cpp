@@ -6,6 +6,7 @@
 #include <bufreg/kokkos.hpp>
 
 #include "../error_table.hpp"
+#include "compile_errors.hpp"
 #include "readme_path.hpp"
 #include "test_support.hpp"
 
@@ -82,6 +83,12 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                typeid(std::out_of_range),
                {"no buffers registered"},
                {}});
+
+  // Refused by the compiler (the compile_fail.* tests build each and assert its message).
+  table.add("plan.kernel_arenas<0>(OpenMP(), policy)  // plan is a KernelPlan<Serial>",
+            "does not compile", compile_error_instance_of_another_space);
+  table.add("storage.reserve(Serial(), threads, addressing)  // a PersistentStorage<CudaSpace>",
+            "does not compile", compile_error_instance_that_cannot_access_the_storage);
 
   // Kernels cannot throw: these end the run (test_debug_checks.hpp asserts each message).
   table.add("arenas.get<double>(float32 allocator)  // debug builds", "aborts",

@@ -62,6 +62,17 @@ inline constexpr const char* abort_other_policy = "bufreg: kernel launched with 
 inline constexpr const char* abort_pointer_to_interleaved =
     "bufreg: buffer 'history': is interleaved with other threads: take it with span<T>, not get<T>";
 
+/// An execution-space instance other than the default where Kokkos can make one (Kokkos 4's
+/// partition_space); on Kokkos 3, a copy of the default instance.
+template <class ExecSpace>
+ExecSpace other_instance() {
+#if KOKKOS_VERSION >= 40000
+  return Kokkos::Experimental::partition_space(ExecSpace(), 1)[0];
+#else
+  return ExecSpace();
+#endif
+}
+
 /// A team size > 1 where the backend allows it (Serial: 1).
 template <class ExecSpace>
 int test_team_size() {

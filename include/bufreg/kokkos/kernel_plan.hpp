@@ -20,6 +20,7 @@
 #include <bufreg/detail/kokkos_debug.hpp>
 #include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/name_table.hpp>
+#include <bufreg/detail/profiling_region.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
 #include <bufreg/kokkos/kernel_arenas.hpp>
 #include <bufreg/kokkos/persistent_storage.hpp>
@@ -42,6 +43,14 @@ constexpr ThreadLayout default_thread_layout() {
 /// outlives launches. Takes a snapshot of the layout's sizes: make a new plan after the group
 /// changes.
 ///
+/// kernel_arenas(), the one call that allocates and copies, takes the execution-space instance
+/// to do that on first, as Kokkos' own calls do; without one it uses `ExecutionSpace()` and waits
+/// for it. Its allocations are labelled "bufreg::..." behind the prefix the plan was given
+/// (`KernelPlan<Space>("app", group)` labels its storage "app::bufreg::persistent"). Making the
+/// plan, configure(), largest_team_size() and kernel_arenas() each run inside a Kokkos Tools
+/// profiling region named after them ("bufreg::KernelPlan", "bufreg::KernelPlan::configure",
+/// ...), so that tools attribute their time and allocations to bufreg.
+///
 /// \code
 /// bufreg::KernelPlan<ExecSpace> plan(group);
 /// auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(league, 64));  // sizes scratch
@@ -60,7 +69,13 @@ class KernelPlan {
 
   explicit KernelPlan(const BufferGroup& group,
                       ThreadLayout layout = default_thread_layout<ExecutionSpace>())
-      : KernelPlan(group, layout, interleave_conflict(group, Region::persistent)) {}
+      : KernelPlan(std::string(), group, layout) {}
+
+  /// As KernelPlan(group, layout), its allocations labelled "`label`::bufreg::...".
+  KernelPlan(std::string label, const BufferGroup& group,
+             ThreadLayout layout = default_thread_layout<ExecutionSpace>())
+      : KernelPlan(detail::ProfilingRegion("bufreg::KernelPlan"), std::move(label), group, layout) {
+  }
 
   /// The plan of `parent`'s group; std::out_of_range if it has none. Warp-shaped persistent
   /// storage is interleaved only if no child component's either has buffers of different
@@ -68,8 +83,16 @@ class KernelPlan {
   /// other thread changes that component.)
   KernelPlan(BufferRegistry& registry, const void* parent,
              ThreadLayout layout = default_thread_layout<ExecutionSpace>())
-      : KernelPlan(group_of(registry, parent), layout,
-                   interleave_conflict(registry, parent, Region::persistent)) {}
+      : KernelPlan(std::string(), registry, parent, layout) {}
+
+  /// As KernelPlan(registry, parent, layout), its allocations labelled "`label`::bufreg::...".
+  KernelPlan(std::string label, BufferRegistry& registry, const void* parent,
+             ThreadLayout layout = default_thread_layout<ExecutionSpace>())
+      : KernelPlan(detail::ProfilingRegion("bufreg::KernelPlan"), std::move(label), registry,
+                   parent, layout) {}
+
+  /// The prefix of the plan's allocation labels; empty for none.
+  const std::string& label() const { return m_label; }
 
   /// The layout asked for, and what it gave each arena.
   ThreadLayout thread_layout() const { return m_layout; }
@@ -122,6 +145,7 @@ class KernelPlan {
   template <class... Properties>
   Kokkos::TeamPolicy<Properties...> configure(Kokkos::TeamPolicy<Properties...> policy) const {
     check_space<Properties...>();
+    const detail::ProfilingRegion region("bufreg::KernelPlan::configure");
     check_vector_length(policy);
     if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
       throw std::invalid_argument(
@@ -142,6 +166,7 @@ class KernelPlan {
   Kokkos::TeamPolicy<Properties...> configure(Kokkos::TeamPolicy<Properties...> policy,
                                               const Functor& functor, Tag tag = {}) const {
     check_space<Properties...>();
+    const detail::ProfilingRegion region("bufreg::KernelPlan::configure");
     check_vector_length(policy);
     if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
       const int largest = largest_team_size(policy, functor, tag);
@@ -179,6 +204,7 @@ class KernelPlan {
   int largest_team_size(Kokkos::TeamPolicy<Properties...> policy, const Functor& functor,
                         Tag tag = {}) const {
     check_space<Properties...>();
+    const detail::ProfilingRegion region("bufreg::KernelPlan::largest_team_size");
     with_scratch(policy);
     const int kokkos_max = policy.team_size_max(functor, tag);
     const int fits = team_size_that_fits(policy);
@@ -188,39 +214,35 @@ class KernelPlan {
 
   /// The handle kernels capture, for launches with `policy` (as configure() returned it) and a
   /// `LocalArena<LocalCapacity, LocalAlignment>` per thread. Grows the persistent storage to
-  /// every thread of the launch. Throws std::invalid_argument if the local buffers do not fit
-  /// the LocalArena, or the policy lacks the scratch configure() adds or has vector lanes.
+  /// every thread of the launch, allocating and copying on the instance `space` (debug builds
+  /// also copy the buffer names there, once per plan) without waiting for it: launch on `space`,
+  /// or fence it before launching on another instance. Throws std::invalid_argument, before
+  /// anything is allocated, if the local buffers do not fit the LocalArena, or the policy lacks
+  /// the scratch configure() adds or has vector lanes. An instance of another execution space
+  /// than the plan's does not compile.
+  template <std::size_t LocalCapacity, std::size_t LocalAlignment = 16, class Space,
+            class... Properties>
+  KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment> kernel_arenas(
+      const Space& space, const Kokkos::TeamPolicy<Properties...>& policy) {
+    static_assert(std::is_same_v<Space, ExecutionSpace>,
+                  "bufreg: the execution-space instance is of another execution space than the "
+                  "plan");
+    check_space<Properties...>();
+    const detail::ProfilingRegion region("bufreg::KernelPlan::kernel_arenas");
+    return arenas_on<LocalCapacity, LocalAlignment>(space, policy).first;
+  }
+
+  /// As kernel_arenas(ExecutionSpace(), policy), and done when it returns: that instance is
+  /// fenced when anything was allocated or copied, so any instance may launch the kernel.
   template <std::size_t LocalCapacity, std::size_t LocalAlignment = 16, class... Properties>
   KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment> kernel_arenas(
       const Kokkos::TeamPolicy<Properties...>& policy) {
     check_space<Properties...>();
-    check_vector_length(policy);
-    check_local_capacity(LocalCapacity, LocalAlignment);
-    const int team_size = policy.team_size();
-    // Kokkos 3 on CUDA reports scratch as int, elsewhere as size_t.
-    const auto scratch = static_cast<std::size_t>(policy.scratch_size(0, team_size));
-    if (policy.impl_auto_team_size() || team_size <= 0 ||
-        scratch < level0_bytes_per_team(team_size)) {
-      throw std::invalid_argument(
-          "bufreg: kernel_arenas() needs the policy configure() returned (it has " +
-          std::to_string(scratch) + " bytes of level-0 scratch, " + "bufreg needs " +
-          std::to_string(level0_bytes_per_team(team_size)) + ")");
-    }
-    const auto threads =
-        static_cast<std::size_t>(policy.league_size()) * static_cast<std::size_t>(team_size);
-    using Arenas = KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment>;
-    const typename Arenas::Layout layout{
-        narrow(m_shared.tile_bytes, "level-0 bytes per thread"),
-        narrow(m_shared_alignment, "level-0 alignment"),
-        narrow(m_shared_bytes, "level-0 bytes per thread"),
-        narrow(m_persistent_addressing.tile_threads, "threads per persistent tile"),
-        m_persistent_addressing.tile_bytes,
-        narrow(m_persistent_bytes, "persistent bytes per thread"),
-        narrow(m_local_bytes, "local bytes per thread"),
-        narrow(static_cast<std::size_t>(team_size), "team size"),
-        narrow(threads, "threads in the launch")};
-    m_storage.reserve(threads, m_persistent_addressing);  // once everything fits
-    return Arenas(layout, m_storage.view(), device_names());
+    const detail::ProfilingRegion region("bufreg::KernelPlan::kernel_arenas");
+    const ExecutionSpace space;
+    const auto [arenas, enqueued] = arenas_on<LocalCapacity, LocalAlignment>(space, policy);
+    if (enqueued) space.fence();
+    return arenas;
   }
 
   /// Throws std::invalid_argument unless the local arena fits `capacity` bytes aligned to
@@ -251,7 +273,19 @@ class KernelPlan {
     std::size_t bytes;
   };
 
-  KernelPlan(const BufferGroup& group, ThreadLayout layout,
+  // The region is an argument so that it is pushed before the members are initialised and popped
+  // after.
+  KernelPlan(const detail::ProfilingRegion&, std::string label, const BufferGroup& group,
+             ThreadLayout layout)
+      : KernelPlan(std::move(label), group, layout,
+                   interleave_conflict(group, Region::persistent)) {}
+
+  KernelPlan(const detail::ProfilingRegion&, std::string label, BufferRegistry& registry,
+             const void* parent, ThreadLayout layout)
+      : KernelPlan(std::move(label), group_of(registry, parent), layout,
+                   interleave_conflict(registry, parent, Region::persistent)) {}
+
+  KernelPlan(std::string label, const BufferGroup& group, ThreadLayout layout,
              std::optional<std::string> persistent_conflict)
       : m_layout(layout),
         m_shared(arena_addressing(group, Region::shared, layout)),
@@ -266,7 +300,9 @@ class KernelPlan {
         m_persistent_bytes(group.persistent_local_buffer_size()),
         m_local_alignment(group.arena_alignment(Region::local)),
         m_local_bytes(group.local_buffer_size()),
-        m_largest_shared(largest_shared_buffers(group)) {}
+        m_largest_shared(largest_shared_buffers(group)),
+        m_label(std::move(label)),
+        m_storage(labelled(m_label, "bufreg::persistent")) {}
 
   std::size_t bank_unit() const { return std::max<std::size_t>(m_shared_width, 4); }
 
@@ -384,23 +420,68 @@ class KernelPlan {
     return message;
   }
 
-  /// Every interned buffer name, in device memory, in debug builds; empty otherwise.
-  Kokkos::View<const char*, memory_space> device_names() const {
-#if BUFREG_IMPL_DEBUG
-    const std::vector<std::string> names = detail::interned_names();
-    Kokkos::View<char*, memory_space> rows("bufreg::names",
-                                           names.size() * detail::device_name_width);
-    auto host = Kokkos::create_mirror_view(rows);
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      char* row = host.data() + i * detail::device_name_width;
-      const std::size_t length = std::min(names[i].size(), detail::device_name_width - 1);
-      std::memcpy(row, names[i].data(), length);
-      row[length] = '\0';
+  /// kernel_arenas() on `space`, and whether it enqueued work there.
+  template <std::size_t LocalCapacity, std::size_t LocalAlignment, class... Properties>
+  std::pair<KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment>, bool> arenas_on(
+      const ExecutionSpace& space, const Kokkos::TeamPolicy<Properties...>& policy) {
+    check_vector_length(policy);
+    check_local_capacity(LocalCapacity, LocalAlignment);
+    const int team_size = policy.team_size();
+    // Kokkos 3 on CUDA reports scratch as int, elsewhere as size_t.
+    const auto scratch = static_cast<std::size_t>(policy.scratch_size(0, team_size));
+    if (policy.impl_auto_team_size() || team_size <= 0 ||
+        scratch < level0_bytes_per_team(team_size)) {
+      throw std::invalid_argument(
+          "bufreg: kernel_arenas() needs the policy configure() returned (it has " +
+          std::to_string(scratch) + " bytes of level-0 scratch, " + "bufreg needs " +
+          std::to_string(level0_bytes_per_team(team_size)) + ")");
     }
-    Kokkos::deep_copy(rows, host);
-    return rows;
+    const auto threads =
+        static_cast<std::size_t>(policy.league_size()) * static_cast<std::size_t>(team_size);
+    using Arenas = KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment>;
+    const typename Arenas::Layout layout{
+        narrow(m_shared.tile_bytes, "level-0 bytes per thread"),
+        narrow(m_shared_alignment, "level-0 alignment"),
+        narrow(m_shared_bytes, "level-0 bytes per thread"),
+        narrow(m_persistent_addressing.tile_threads, "threads per persistent tile"),
+        m_persistent_addressing.tile_bytes,
+        narrow(m_persistent_bytes, "persistent bytes per thread"),
+        narrow(m_local_bytes, "local bytes per thread"),
+        narrow(static_cast<std::size_t>(team_size), "team size"),
+        narrow(threads, "threads in the launch")};
+    // Once everything fits.
+    const bool grown = m_storage.reserve(space, threads, m_persistent_addressing);
+    const bool named = copy_names(space);
+    return {Arenas(layout, m_storage.view(), m_names), grown || named};
+  }
+
+  /// `name` behind the plan's label.
+  static std::string labelled(const std::string& label, const char* name) {
+    return label.empty() ? std::string(name) : label + "::" + name;
+  }
+
+  /// In debug builds, the first time: copies every interned buffer name to device memory on
+  /// `space` (the plan's buffers were all interned before it was made) and says it did. The
+  /// host side stays in the plan, for the copy may still be reading it when this returns.
+  bool copy_names([[maybe_unused]] const ExecutionSpace& space) {
+#if BUFREG_IMPL_DEBUG
+    if (m_names_copied) return false;
+    const std::vector<std::string> names = detail::interned_names();
+    const std::size_t bytes = names.size() * detail::device_name_width;
+    m_names = Kokkos::View<char*, memory_space>(
+        Kokkos::view_alloc(space, Kokkos::WithoutInitializing, labelled(m_label, "bufreg::names")),
+        bytes);
+    m_names_host = Kokkos::create_mirror_view(m_names);  // m_names itself in host memory
+    std::fill_n(m_names_host.data(), bytes, '\0');
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      char* row = m_names_host.data() + i * detail::device_name_width;
+      std::memcpy(row, names[i].data(), std::min(names[i].size(), detail::device_name_width - 1));
+    }
+    if (m_names_host.data() != m_names.data()) Kokkos::deep_copy(space, m_names, m_names_host);
+    m_names_copied = true;
+    return true;
 #else
-    return {};
+    return false;
 #endif
   }
 
@@ -417,7 +498,11 @@ class KernelPlan {
   std::vector<NamedSize> m_largest_shared;
   std::size_t m_extra_team = 0;
   std::size_t m_extra_thread = 0;
+  std::string m_label;
   PersistentStorage<memory_space> m_storage;
+  Kokkos::View<char*, memory_space> m_names;  // the buffer names, in debug builds
+  typename Kokkos::View<char*, memory_space>::host_mirror_type m_names_host;
+  bool m_names_copied = false;
 };
 
 }  // namespace bufreg
