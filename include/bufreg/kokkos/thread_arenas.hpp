@@ -46,11 +46,15 @@ class ThreadArenas {
         m_local_bytes(local_bytes),
         m_names(names) {}
 
-  /// The buffer `allocator` describes. A `zero` allocator is zero-filled by this call. Debug
-  /// builds abort, naming the buffer, when T is not the buffer's precision or the slice lies
-  /// outside its arena.
+  /// The buffer `allocator` describes. A `zero` allocator is zero-filled by this call. T must
+  /// be an element type (PrecisionOf): `bufreg::float16` for float16 buffers, Kokkos' `half_t`
+  /// only where it is 2 bytes, else this does not compile. Debug builds abort, naming the
+  /// buffer, when T is not the buffer's precision or the slice lies outside its arena.
   template <class T>
   KOKKOS_INLINE_FUNCTION StridedSpan<T> span(const Allocator& allocator) const {
+    // Instantiated in every build, not only where check_type() runs: a type bufreg does not
+    // know, or Kokkos' half_t where it is not 2 bytes, stops the build with its message.
+    static_assert(sizeof(PrecisionOf<std::remove_cv_t<T>>) > 0);
 #if BUFREG_IMPL_DEBUG
     check_type<T>(allocator);
     check_slice(allocator);
