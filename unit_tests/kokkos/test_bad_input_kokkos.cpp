@@ -75,6 +75,24 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                {"do not fit the 32 bits"},
                {}});
 
+  bufreg::BufferGroup moving;
+  moving.register_buffer("k", 4, Location::shared);
+  moving.register_buffer("state", 8, Location::shared);
+  const bufreg::Allocator old_state = moving.get_allocator("state");
+  bufreg::KernelPlan<Serial> old_plan(moving);
+  moving.register_buffer("k", 104, Location::shared);  // 'state' moves from 16 to 416
+  table.check({"plan.configure(TeamPolicy<Serial>(1, 1))  // the layout moved after the plan",
+               [&] { old_plan.configure(Kokkos::TeamPolicy<Serial>(1, 1)); },
+               typeid(std::logic_error),
+               {"of its group", "make a new KernelPlan"},
+               {}});
+  bufreg::KernelPlan<Serial> new_plan(moving);
+  table.check({"new_plan.check(state)  // an allocator taken before the layout moved",
+               [&] { new_plan.check(old_state); },
+               invalid,
+               {"'state'", "take allocators again"},
+               {}});
+
   bufreg::BufferRegistry registry;
   int stranger = 0;
   table.check({"KernelPlan<Serial>(registry, &stranger)",

@@ -102,8 +102,8 @@ class ThreadArenas {
 #endif
     Persistent child_persistent = m_persistent;
     child_persistent.tile += persistent.offset * m_persistent.tile_threads;
-    child_persistent.bytes = persistent.bytes;
-    return ThreadArenas(m_shared + shared.offset, shared.bytes, child_persistent, local.bytes,
+    child_persistent.bytes = persistent.bytes();
+    return ThreadArenas(m_shared + shared.offset, shared.bytes(), child_persistent, local.bytes,
                         Capacity, m_names);
   }
 
@@ -137,7 +137,8 @@ class ThreadArenas {
     std::size_t arena_bytes = m_local_bytes;
     if (allocator.region == Region::shared) arena_bytes = m_shared_bytes;
     if (allocator.region == Region::persistent) arena_bytes = m_persistent.bytes;
-    if (allocator.bytes > arena_bytes || allocator.offset > arena_bytes - allocator.bytes) {
+    const std::size_t bytes = allocator.bytes();
+    if (bytes > arena_bytes || allocator.offset > arena_bytes - bytes) {
       detail::buffer_abort(m_names, allocator.name_id, "slice lies outside its arena");
     }
   }
