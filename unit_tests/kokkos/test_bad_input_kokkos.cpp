@@ -104,6 +104,8 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
   // Kernels cannot throw: these end the run (test_debug_checks.hpp asserts each message).
   table.add("arenas.get<double>(float32 allocator)  // debug builds", "aborts",
             bufreg_test::abort_wrong_type);
+  table.add("arenas.get<float>(allocator of another layout)  // debug builds", "aborts",
+            bufreg_test::abort_stale_allocator);
   table.add("arenas.get<float>(allocator past its arena)  // debug builds", "aborts",
             bufreg_test::abort_outside_arena);
   table.add("arenas.thread(member, local)  // again and again in one kernel", "aborts",

@@ -32,6 +32,7 @@ struct ChildKernel {
   KOKKOS_INLINE_FUNCTION static bufreg::Allocator in_parent(bufreg::Allocator a,
                                                             const bufreg::Allocator& region) {
     a.offset += region.offset;
+    a.generation = region.generation;  // it addresses the parent's arena now
     return a;
   }
 

@@ -50,6 +50,8 @@ KOKKOS_INLINE_FUNCTION void poison(unsigned char* bytes, std::size_t count) {
 /// README's error table shows too).
 inline constexpr const char* abort_wrong_type =
     "bufreg: buffer 'weights': accessed through a type that is not its precision";
+inline constexpr const char* abort_stale_allocator =
+    "bufreg: buffer 'weights': its allocator is of another layout generation than the plan's";
 inline constexpr const char* abort_outside_arena =
     "bufreg: buffer 'weights': slice lies outside its arena";
 inline constexpr const char* abort_scratch_exhausted = "bufreg: level-0 scratch exhausted";

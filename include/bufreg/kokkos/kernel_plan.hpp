@@ -250,7 +250,8 @@ class KernelPlan {
         narrow(m_persistent_bytes, "persistent bytes per thread"),
         narrow(m_local_bytes, "local bytes per thread"),
         narrow(static_cast<std::size_t>(team_size), "team size"),
-        narrow(threads, "threads in the launch")};
+        narrow(threads, "threads in the launch"),
+        m_generations.at("")};
     m_storage.reserve(threads, m_persistent_addressing);  // once everything fits
     return Arenas(layout, m_storage.view(), device_names());
   }
