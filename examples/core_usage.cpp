@@ -17,5 +17,5 @@ int main() {
               group.shared_buffer_size(), group.persistent_local_buffer_size(),
               group.local_buffer_size());
   std::printf("residual: %s arena, offset %zu, %zu bytes\n",
-              bufreg::to_string(residual.region).data(), residual.offset, residual.bytes);
+              bufreg::to_string(residual.region).data(), residual.offset, residual.bytes());
 }

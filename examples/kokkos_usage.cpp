@@ -27,6 +27,7 @@ int main(int argc, char* argv[]) {
   const int team = std::min(64, ExecSpace().concurrency());
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(8, team));
   const auto arenas = plan.kernel_arenas<128>(policy);  // a 128-byte LocalArena per thread
+  plan.check(x, work, calls);  // the allocators are of the layout the plan was made for
 
   // 3. Launch; each thread indexes its own buffers (x[k], in every thread layout).
   Kokkos::View<double*> sums("example::sums", 8 * static_cast<std::size_t>(team));

@@ -6,6 +6,7 @@
 #include <bufreg/verify.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <stdexcept>
 
@@ -35,6 +36,22 @@ bool byte_bound_of(const CUDABuffer& buffer, std::size_t alignment, std::size_t&
   if (extent > std::numeric_limits<std::size_t>::max() - padding) return false;
   bound = extent + padding;
   return true;
+}
+
+/// A number for a new layout: never 0 (allocators no layout made carry 0), and unique across
+/// groups, so that an allocator of one group is not taken for one of another.
+std::uint32_t next_generation() {
+  static std::atomic<std::uint32_t> last{0};
+  std::uint32_t next = ++last;
+  while (next == 0) next = ++last;  // after 2^32 layouts
+  return next;
+}
+
+bool same_placements(const std::vector<Placement>& a, const std::vector<Placement>& b) {
+  return std::equal(
+      a.begin(), a.end(), b.begin(), b.end(), [](const Placement& x, const Placement& y) {
+        return x.region == y.region && x.inside_parent == y.inside_parent && x.slice == y.slice;
+      });
 }
 
 /// Grows `vector` geometrically so that one push_back will not allocate (or throw).
@@ -127,6 +144,12 @@ void BufferGroup::store(CUDABuffer buffer, std::size_t slot, std::size_t parent,
     m_entries.push_back(std::move(buffer));
     m_items.push_back(item);
   } else {
+    // Allocators carry the element count and precision: a change of either makes a new
+    // generation even where the slices stay.
+    if (buffer.size() != m_entries[slot].size() ||
+        buffer.precision() != m_entries[slot].precision()) {
+      m_entries_changed = true;
+    }
     if (m_items[slot].parent != npos) --m_items[m_items[slot].parent].aliased_by;
     item.aliased_by = m_items[slot].aliased_by;
     m_entries[slot] = std::move(buffer);
@@ -180,9 +203,16 @@ void BufferGroup::ensure_layout() const {
                                    m_options.plan_budget_ms)
           : detail::PlannedLayout{detail::registration_order_layout(m_items, m_options.alignment),
                                   {}};
+  // A new generation only when the layout moved: rebuilding the same one (an update that
+  // changed nothing the layout reads, invalidate_layouts()) must not make allocators stale.
+  const bool moved = m_generation == 0 || m_entries_changed ||
+                     planned.layout.arena_sizes != m_arena_sizes ||
+                     !same_placements(planned.layout.placements, m_placements);
   m_placements = std::move(planned.layout.placements);
   m_arena_sizes = planned.layout.arena_sizes;
   m_arena_plans = std::move(planned.arenas);
+  if (moved) m_generation = next_generation();
+  m_entries_changed = false;
   m_layout_valid = true;
   m_maps_valid = false;
   ++m_layout_builds;
@@ -286,6 +316,11 @@ std::size_t BufferGroup::persistent_local_buffer_size() const {
 
 std::size_t BufferGroup::local_buffer_size() const { return arena_size(Region::local); }
 
+std::uint32_t BufferGroup::generation() const {
+  ensure_layout();
+  return m_generation;
+}
+
 Allocator BufferGroup::get_allocator(const std::string& name, bool zero) const {
   const std::size_t slot = find_or_throw(name);
   ensure_layout();
@@ -293,8 +328,10 @@ Allocator BufferGroup::get_allocator(const std::string& name, bool zero) const {
   const auto in = [&](Region region) {
     return placement.region == region ? std::optional<Slice>(placement.slice) : std::nullopt;
   };
-  return m_entries[slot].build_allocator(in(Region::shared), in(Region::persistent),
-                                         in(Region::local), zero);
+  Allocator allocator = m_entries[slot].build_allocator(in(Region::shared), in(Region::persistent),
+                                                        in(Region::local), zero);
+  allocator.generation = m_generation;
+  return allocator;
 }
 
 }  // namespace bufreg

@@ -2,6 +2,7 @@
 #include <bufreg/detail/messages.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <stdexcept>
 #include <vector>
@@ -37,6 +38,48 @@ std::pair<Precision, std::size_t> region_buffer(std::size_t bytes, std::size_t e
   return {precision, (bytes + width - 1) / width};
 }
 
+/// The two entries that roll child `name` up into a parent, as `child`'s layout sizes them
+/// (`child` null: a child without buffers, two empty regions).
+std::array<CUDABuffer, 2> child_entries(const std::string& name, const BufferGroup* child,
+                                        std::size_t group_alignment) {
+  const auto entry = [&](Region region) {
+    if (!child) return std::pair{Precision::uint8, std::size_t{0}};
+    return region_buffer(child->arena_size(region), child->element_width(region),
+                         child->arena_alignment(region), group_alignment);
+  };
+  const auto [shared_precision, shared_size] = entry(Region::shared);
+  const auto [persistent_precision, persistent_size] = entry(Region::persistent);
+  return {CUDABuffer(name + "_shared", shared_size, Location::shared, false, std::nullopt,
+                     shared_precision),
+          CUDABuffer(name + "_persistent", persistent_size, Location::local, true, std::nullopt,
+                     persistent_precision)};
+}
+
+bool holds(const BufferGroup& group, const CUDABuffer& buffer) {
+  const auto& entries = group.entries();
+  return std::find(entries.begin(), entries.end(), buffer) != entries.end();
+}
+
+/// Whether `group` holds `entries` exactly as they are.
+bool holds(const BufferGroup& group, const std::array<CUDABuffer, 2>& entries) {
+  return holds(group, entries[0]) && holds(group, entries[1]);
+}
+
+/// Brings the entries of `group` to `entries`: an entry that exists is updated (which keeps
+/// the cached layout when nothing changed), one that does not is registered. May throw after
+/// the first: callers work on a copy.
+void store_entries(BufferGroup& group, const std::array<CUDABuffer, 2>& entries) {
+  for (const CUDABuffer& entry : entries) {
+    const BufferUpdate update{entry.size(),       entry.location(),
+                              entry.persistent(), std::optional<std::string>{},
+                              entry.precision(),  std::optional<LiveInterval>{}};
+    if (!group.update_buffer(entry.name(), update).first) {
+      group.register_buffer(entry.name(), entry.size(), entry.location(), entry.persistent(),
+                            std::nullopt, entry.precision());
+    }
+  }
+}
+
 }  // namespace
 
 BufferRegistry::BufferRegistry(LayoutOptions options) : m_options(BufferGroup(options).options()) {}
@@ -52,6 +95,43 @@ BufferRegistry::Component& BufferRegistry::find_or_create(const void* parent) {
   return *slot;
 }
 
+template <class Change>
+void BufferRegistry::change_group(const void* key, Component& component, Change&& change) {
+  if (parents_of(key) == 0) {
+    change(component.group);  // nothing to roll up: in place, as the group's calls are atomic
+    return;
+  }
+  Staged staged;
+  change(staged.emplace(key, component.group).first->second);
+  stage_parents(staged, key);
+  commit(staged);
+}
+
+void BufferRegistry::stage_parents(Staged& staged, const void* child) {
+  const auto staged_child = staged.find(child);
+  const BufferGroup* child_group = staged_child != staged.end() ? &staged_child->second
+                                   : find(child)                ? &find(child)->group
+                                                                : nullptr;
+  for (const auto& [key, component] : m_components) {
+    for (const auto& [name, linked] : component->children) {
+      if (linked != child) continue;
+      const auto found = staged.find(key);
+      const BufferGroup& current = found != staged.end() ? found->second : component->group;
+      const std::array<CUDABuffer, 2> entries =
+          child_entries(name, child_group, m_options.alignment);
+      if (holds(current, entries)) continue;  // its sizes did not change: nothing to roll up
+      BufferGroup refreshed = current;
+      store_entries(refreshed, entries);
+      staged.insert_or_assign(key, std::move(refreshed));
+      stage_parents(staged, key);  // the components form a DAG: this ends
+    }
+  }
+}
+
+void BufferRegistry::commit(Staged& staged) {
+  for (auto& [key, group] : staged) find(key)->group = std::move(group);
+}
+
 void BufferRegistry::register_buffer(std::string name, const void* parent, std::size_t size,
                                      Location location, bool persistent,
                                      std::optional<std::string> aliases, Precision precision,
@@ -59,8 +139,10 @@ void BufferRegistry::register_buffer(std::string name, const void* parent, std::
   std::lock_guard lock(m_mutex);
   const bool existed = find(parent) != nullptr;
   try {
-    find_or_create(parent).group.register_buffer(std::move(name), size, location, persistent,
-                                                 std::move(aliases), precision, live);
+    change_group(parent, find_or_create(parent), [&](BufferGroup& group) {
+      group.register_buffer(std::move(name), size, location, persistent, std::move(aliases),
+                            precision, live);
+    });
   } catch (...) {
     if (!existed) m_components.erase(parent);  // a rejected call leaves no empty group behind
     throw;
@@ -71,12 +153,20 @@ std::pair<bool, bool> BufferRegistry::update_buffer(const std::string& name, con
                                                     const BufferUpdate& update) {
   std::lock_guard lock(m_mutex);
   Component* component = find(parent);
-  return component ? component->group.update_buffer(name, update) : std::pair{false, false};
+  if (!component) return {false, false};
+  std::pair<bool, bool> result;
+  change_group(parent, *component,
+               [&](BufferGroup& group) { result = group.update_buffer(name, update); });
+  return result;
 }
 
 void BufferRegistry::clear_layout(const void* parent) {
   std::lock_guard lock(m_mutex);
-  if (Component* component = find(parent)) component->group.invalidate_layouts();
+  if (Component* component = find(parent)) {
+    // The rebuilt layout is the same one, except where Planner::best's budget ran out at
+    // another point: the parents are refreshed should it differ.
+    change_group(parent, *component, [](BufferGroup& group) { group.invalidate_layouts(); });
+  }
 }
 
 std::size_t BufferRegistry::parents_of(const void* child) const {
@@ -149,10 +239,27 @@ Allocator BufferRegistry::get_allocator(const std::string& name, const void* par
   return component->group.get_allocator(name, zero);
 }
 
-BufferGroup* BufferRegistry::group(const void* parent) {
+const BufferGroup* BufferRegistry::group(const void* parent) {
   std::lock_guard lock(m_mutex);
-  Component* component = find(parent);
+  const Component* component = find(parent);
   return component ? &component->group : nullptr;
+}
+
+std::map<std::string, std::uint32_t> BufferRegistry::generations(const void* parent) {
+  std::lock_guard lock(m_mutex);
+  std::map<std::string, std::uint32_t> generations;
+  std::vector<std::pair<std::string, const void*>> pending{{"", parent}};
+  while (!pending.empty()) {
+    const auto [path, key] = std::move(pending.back());
+    pending.pop_back();
+    const Component* component = find(key);
+    if (!component) continue;  // a child with no buffers yet: it has no layout
+    generations.emplace(path, component->group.generation());
+    for (const auto& [name, child] : component->children) {
+      pending.emplace_back(path.empty() ? name : path + "/" + name, child);
+    }
+  }
+  return generations;
 }
 
 std::map<std::string, const void*> BufferRegistry::children(const void* parent) {
@@ -239,39 +346,26 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
     }
   }
   const Component* child_component = find(child);
-  const auto entry = [&](Region region) {
-    if (!child_component) return std::pair{Precision::uint8, std::size_t{0}};
-    const BufferGroup& group = child_component->group;
-    return region_buffer(group.arena_size(region), group.element_width(region),
-                         group.arena_alignment(region), m_options.alignment);
-  };
-  const auto [shared_precision, shared_size] = entry(Region::shared);
-  const auto [persistent_precision, persistent_size] = entry(Region::persistent);
+  const std::array<CUDABuffer, 2> entries =
+      child_entries(name, child_component ? &child_component->group : nullptr, m_options.alignment);
 
   const bool existed = find(parent) != nullptr;
   Component& component = find_or_create(parent);
-  // Work on a copy, so that a rejected second entry leaves nothing half-applied. Entries that
-  // exist already are updated, which leaves the cached layout alone when nothing changed.
-  BufferGroup updated = component.group;
-  const auto refresh = [&](const std::string& entry_name, std::size_t size, Location location,
-                           bool persistent, Precision precision) {
-    BufferUpdate update{size,       location,
-                        persistent, std::optional<std::string>{},
-                        precision,  std::optional<LiveInterval>{}};
-    if (!updated.update_buffer(entry_name, update).first) {
-      updated.register_buffer(entry_name, size, location, persistent, std::nullopt, precision);
+  if (!holds(component.group, entries)) {
+    // Work on copies, so that a rejected entry, here or in a component `parent` is inside,
+    // leaves nothing half-applied.
+    try {
+      Staged staged;
+      store_entries(staged.emplace(parent, component.group).first->second, entries);
+      stage_parents(staged, parent);
+      commit(staged);
+    } catch (...) {
+      if (!existed) m_components.erase(parent);
+      throw;
     }
-  };
-  try {
-    refresh(shared_name, shared_size, Location::shared, false, shared_precision);
-    refresh(persistent_name, persistent_size, Location::local, true, persistent_precision);
-  } catch (...) {
-    if (!existed) m_components.erase(parent);
-    throw;
   }
   component.child_entries.insert(shared_name);
   component.child_entries.insert(persistent_name);
-  component.group = std::move(updated);
   component.children[name] = child;
   return {std::move(shared_name), std::move(persistent_name)};
 }
@@ -287,7 +381,8 @@ std::pair<Allocator, Allocator> BufferRegistry::get_child_allocators(
     const void* parent, const void* child, std::optional<std::string> name) {
   const std::string entry_name = child_name(child, name);
   std::lock_guard lock(m_mutex);
-  // Registers the child on the spot, or refreshes it: the one call components make.
+  // Registers the child on the spot (a registered child is current already): the one call
+  // components make.
   const auto [shared_name, persistent_name] = register_child_locked(parent, child, entry_name);
   const Component* component = find(parent);
   return {component->group.get_allocator(shared_name),
@@ -318,15 +413,17 @@ std::set<std::string> BufferRegistry::update(const void* parent,
     recognized.insert(key);
   }
   if (moves.empty()) return recognized;
-  // Move on a copy: a move the group refuses (a persistent buffer cannot become shared) must
-  // not leave the moves before it applied.
-  BufferGroup moved = component->group;
-  for (const auto& [name, location] : moves) {
-    BufferUpdate move;
-    move.location = location;
-    moved.update_buffer(name, move);
-  }
-  component->group = std::move(moved);
+  change_group(parent, *component, [&](BufferGroup& group) {
+    // Move on a copy: a move the group refuses (a persistent buffer cannot become shared) must
+    // not leave the moves before it applied.
+    BufferGroup moved = group;
+    for (const auto& [name, location] : moves) {
+      BufferUpdate move;
+      move.location = location;
+      moved.update_buffer(name, move);
+    }
+    group = std::move(moved);
+  });
   return recognized;
 }
 

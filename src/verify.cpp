@@ -190,8 +190,9 @@ void check_views(const BufferGroup& group, Report& report) {
     }
     const Allocator allocator = group.get_allocator(name);
     if (allocator.region != placement.region || allocator.offset != placement.slice.start ||
-        allocator.bytes != placement.slice.size() || allocator.count != entries[i].size() ||
-        allocator.precision != entries[i].precision()) {
+        allocator.bytes() != placement.slice.size() || allocator.count != entries[i].size() ||
+        allocator.precision != entries[i].precision() ||
+        allocator.generation != group.generation()) {
       report.add(name, "its allocator disagrees with its placement");
     }
   }

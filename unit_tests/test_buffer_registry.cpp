@@ -101,9 +101,9 @@ TEST(RegisterChild, RollsTheChildsArenasUpAsBuffersOfItsWidestElement) {
   const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "step");
   EXPECT_EQ(shared.region, Region::shared);
   EXPECT_EQ(shared.offset, 16u);
-  EXPECT_EQ(shared.bytes, 40u);
+  EXPECT_EQ(shared.bytes(), 40u);
   EXPECT_EQ(persistent.region, Region::persistent);
-  EXPECT_EQ(persistent.bytes, 8u);
+  EXPECT_EQ(persistent.bytes(), 8u);
   EXPECT_EQ(registry.shared_buffer_size(&parent), 56u);
   EXPECT_EQ(registry.local_buffer_size(&parent), 0u);
 }
@@ -120,8 +120,8 @@ TEST(RegisterChild, ChildRegionIsAlignedForEveryBufferInside) {
   const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "c");
   EXPECT_EQ(shared.offset % 8, 0u);
   EXPECT_EQ(shared.offset, 8u);
-  EXPECT_GE(shared.bytes, 16u);
-  EXPECT_EQ(persistent.bytes, 0u);
+  EXPECT_GE(shared.bytes(), 16u);
+  EXPECT_EQ(persistent.bytes(), 0u);
 }
 
 TEST(RegisterChild, DefaultNamesAreDerivedFromTheChildAndUnique) {
@@ -141,8 +141,8 @@ TEST(RegisterChild, ChildWithoutBuffersGetsEmptyEntries) {
   Component parent, child;
   registry.register_child(&parent, &child, "c");
   const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "c");
-  EXPECT_EQ(shared.bytes, 0u);
-  EXPECT_EQ(persistent.bytes, 0u);
+  EXPECT_EQ(shared.bytes(), 0u);
+  EXPECT_EQ(persistent.bytes(), 0u);
 }
 
 TEST(RegisterChild, CallingAgainWithTheSameChildRefreshesSizes) {
@@ -172,7 +172,7 @@ TEST(RegisterChild, RefusesANameTakenByAnotherChild) {
        "child another name"}));
   EXPECT_EQ(registry.group(&parent)->entries(), entries);
   EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"c", &child}}));
-  EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes, 8u);
+  EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes(), 8u);
   registry.register_child(&parent, &other, "d");  // under a name of its own it is welcome
   registry.clear_parent(&parent);
   EXPECT_EQ(registry.group(&child), nullptr);  // still recorded, so cleared with its parent
@@ -211,11 +211,11 @@ TEST(RegisterChild, ANameWhoseChildWasClearedMayBeReused) {
   EXPECT_TRUE(registry.children(&parent).empty());
   registry.register_buffer("b", &second, 4, Location::shared);
   registry.register_child(&parent, &second, "c");  // the entries are a child's, not the user's
-  EXPECT_EQ(registry.get_child_allocators(&parent, &second, "c").first.bytes, 16u);
+  EXPECT_EQ(registry.get_child_allocators(&parent, &second, "c").first.bytes(), 16u);
   EXPECT_EQ(registry.children(&parent), (std::map<std::string, const void*>{{"c", &second}}));
 }
 
-TEST(RegisterChild, GetChildAllocatorsRefreshesAStaleEntry) {
+TEST(RegisterChild, GetChildAllocatorsSeesTheChildsLatestSizes) {
   BufferRegistry registry;
   Component parent, child;
   registry.register_buffer("a", &child, 2, Location::shared);
@@ -225,7 +225,7 @@ TEST(RegisterChild, GetChildAllocatorsRefreshesAStaleEntry) {
   registry.get_child_allocators(&parent, &child, "c");  // unchanged: the layout stays cached
   EXPECT_EQ(registry.group(&parent)->layout_builds(), builds);
   registry.register_buffer("a", &child, 10, Location::shared);
-  EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes, 40u);
+  EXPECT_EQ(registry.get_child_allocators(&parent, &child, "c").first.bytes(), 40u);
 }
 
 TEST(RegisterChild, RejectsSelfAndEmptyName) {
@@ -258,9 +258,9 @@ TEST(GetChildAllocators, RegistersAnUnregisteredChildOnTheSpot) {
                                            std::nullopt, Precision::int32));
   EXPECT_EQ(shared.region, Region::shared);
   EXPECT_EQ(shared.offset, 16u);
-  EXPECT_EQ(shared.bytes, 24u);
+  EXPECT_EQ(shared.bytes(), 24u);
   EXPECT_EQ(persistent.region, Region::persistent);
-  EXPECT_EQ(persistent.bytes, 8u);
+  EXPECT_EQ(persistent.bytes(), 8u);
   // Asked again, it answers the same without registering anything more.
   const auto again = registry.get_child_allocators(&parent, &child, "step");
   EXPECT_EQ(again.first.offset, shared.offset);
@@ -273,8 +273,8 @@ TEST(GetChildAllocators, CreatesAnUnknownParentAndRollsAnEmptyChildUpAsEmptyRegi
   BufferRegistry registry;
   Component parent, child;
   const auto [shared, persistent] = registry.get_child_allocators(&parent, &child, "c");
-  EXPECT_EQ(shared.bytes, 0u);
-  EXPECT_EQ(persistent.bytes, 0u);
+  EXPECT_EQ(shared.bytes(), 0u);
+  EXPECT_EQ(persistent.bytes(), 0u);
   ASSERT_NE(registry.group(&parent), nullptr);
   EXPECT_EQ(registry.group(&parent)->entries().size(), 2u);
   EXPECT_EQ(registry.group(&child), nullptr);  // the child has no buffers: no group for it
@@ -394,7 +394,7 @@ TEST(ClearParent, ASharedChildLivesUntilItsLastParentGoes) {
   ASSERT_NE(registry.group(&child), nullptr);
   EXPECT_TRUE(registry.group(&child)->contains("k"));
   EXPECT_EQ(registry.children(&second_parent), (std::map<std::string, const void*>{{"c", &child}}));
-  EXPECT_EQ(registry.get_child_allocators(&second_parent, &child, "c").first.bytes, 16u);
+  EXPECT_EQ(registry.get_child_allocators(&second_parent, &child, "c").first.bytes(), 16u);
   registry.clear_parent(&second_parent);
   EXPECT_EQ(registry.group(&child), nullptr);
 }

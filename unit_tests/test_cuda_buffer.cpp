@@ -72,7 +72,7 @@ TEST(CUDABuffer, BuildAllocatorTakesSharedThenPersistentThenLocal) {
   const auto local = buffer.build_allocator(std::nullopt, std::nullopt, c);
   EXPECT_EQ(local.region, Region::local);
   EXPECT_EQ(local.offset, 0u);
-  EXPECT_EQ(local.bytes, 16u);
+  EXPECT_EQ(local.bytes(), 16u);
   EXPECT_EQ(local.count, 4u);
   EXPECT_EQ(local.precision, Precision::int32);
   EXPECT_FALSE(local.zero);

@@ -31,7 +31,7 @@ TEST(Rule1, SlicesAreBytesCoveringExactlyTheBuffer) {
   EXPECT_EQ(group.shared_layout(), (Layout{{"a", {0, 40}}, {"b", {48, 72}}}));
   EXPECT_EQ(group.shared_buffer_size(), 72u);
   const auto b = group.get_allocator("b");
-  EXPECT_EQ(b.bytes, 24u);
+  EXPECT_EQ(b.bytes(), 24u);
   EXPECT_EQ(b.count, 3u);
 }
 

@@ -135,7 +135,7 @@ TEST(PlannedLayout, ABufferOfTheLargestSize) {
   EXPECT_EQ(group.shared_buffer_size(), most);
   const bufreg::Allocator allocator = group.get_allocator("everything");
   EXPECT_EQ(allocator.offset, 0u);
-  EXPECT_EQ(allocator.bytes, most);
+  EXPECT_EQ(allocator.bytes(), most);
   EXPECT_TRUE(bufreg::verify(group).empty());
 }
 

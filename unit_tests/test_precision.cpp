@@ -23,8 +23,8 @@ TEST(Precision, CxxTypesMapToTheirPrecision) {
   static_assert(bufreg::precision_of<std::int32_t>() == Precision::int32);
   static_assert(bufreg::precision_of<std::int64_t>() == Precision::int64);
   static_assert(bufreg::precision_of<std::uint8_t>() == Precision::uint8);
-  static_assert(bufreg::precision_of<bufreg::Float16Bits>() == Precision::float16);
-  EXPECT_EQ(sizeof(bufreg::Float16Bits), bufreg::element_size(Precision::float16));
+  static_assert(bufreg::precision_of<bufreg::float16>() == Precision::float16);
+  EXPECT_EQ(sizeof(bufreg::float16), bufreg::element_size(Precision::float16));
 }
 
 TEST(Precision, NamesAreTheEnumerators) {

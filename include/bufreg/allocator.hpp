@@ -6,7 +6,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
+#include <bufreg/detail/host_device.hpp>
 #include <bufreg/precision.hpp>
 
 namespace bufreg {
@@ -35,14 +37,22 @@ struct Slice {
 /// What a kernel needs to find one buffer: plain data, trivially copyable, 32 bytes (kernels
 /// capture many of them; CUDA passes functors under 512 bytes as plain kernel arguments).
 struct Allocator {
-  Region region;          ///< arena the buffer lives in
-  Precision precision;    ///< element type
-  bool zero;              ///< zero-fill the buffer when a kernel takes its pointer
-  std::uint32_t name_id;  ///< the buffer's name, for messages: buffer_name(name_id)
-  std::size_t offset;     ///< byte offset from the start of the thread's arena
-  std::size_t bytes;      ///< bytes of the slice
-  std::size_t count;      ///< elements of `precision` the buffer holds
+  Region region;             ///< arena the buffer lives in
+  Precision precision;       ///< element type
+  bool zero;                 ///< zero-fill the buffer when a kernel takes its pointer
+  std::uint32_t name_id;     ///< the buffer's name, for messages: buffer_name(name_id)
+  std::uint32_t generation;  ///< the layout it was taken from (BufferGroup::generation()); 0: none
+  std::size_t offset;        ///< byte offset from the start of the thread's arena
+  std::size_t count;         ///< elements of `precision` the buffer holds
+
+  /// Bytes of the slice: `count` elements, and at least one in the local arena. Computed, not
+  /// stored, to leave room for the generation in 32 bytes.
+  BUFREG_HOST_DEVICE constexpr std::size_t bytes() const {
+    return (region == Region::local && count == 0 ? 1 : count) * element_size(precision);
+  }
 };
+static_assert(sizeof(Allocator) == 32 && std::is_trivially_copyable_v<Allocator>,
+              "kernels capture allocators by the dozen: keep them small plain data");
 
 /// The buffer name behind an Allocator::name_id ("<unknown>" for an id never issued).
 std::string buffer_name(std::uint32_t name_id);

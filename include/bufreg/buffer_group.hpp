@@ -100,7 +100,8 @@ class BufferGroup {
   /// GPUs lay threads out in units of it (see ThreadLayout).
   std::size_t element_width(Region region) const;
 
-  /// Where `name` lives. Throws std::out_of_range naming it if it is not registered.
+  /// Where `name` lives, in the layout of generation(). Throws std::out_of_range naming it if it
+  /// is not registered.
   Allocator get_allocator(const std::string& name, bool zero = false) const;
 
   /// Buffers in registration order, and the placement of each (same order).
@@ -111,6 +112,12 @@ class BufferGroup {
 
   /// How many times the layout was computed (queries on a valid layout do not compute it).
   std::size_t layout_builds() const { return m_layout_builds; }
+  /// The layout's generation: a number, never 0 and unique among the layouts of the process,
+  /// that changes whenever the layout does (a buffer's arena, offset, bytes, element count or
+  /// precision, or an arena's size) and only then: a registration or update that leaves the
+  /// layout as it was keeps it. Allocators carry the generation they were taken from, and a
+  /// KernelPlan refuses those of another. Computes the layout if need be.
+  std::uint32_t generation() const;
 
   /// A text table, one row per buffer: name, location, persistent, alias target, live interval,
   /// arena, offset, bytes, and whether an alias landed inside its parent; then the planner and
@@ -155,6 +162,8 @@ class BufferGroup {
 
   mutable bool m_layout_valid = false;
   mutable std::size_t m_layout_builds = 0;
+  mutable std::uint32_t m_generation = 0;  // 0: no layout built yet
+  mutable bool m_entries_changed = false;  // an entry's size or precision changed since then
   mutable std::vector<Placement> m_placements;
   mutable std::array<std::size_t, 3> m_arena_sizes{};
   mutable std::array<ArenaPlan, 3> m_arena_plans{};

@@ -4,6 +4,7 @@
 /// their parent.
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -24,7 +25,10 @@ namespace bufreg {
 ///
 /// A child component is rolled up into its parent as two buffers, `{name}_shared` and
 /// `{name}_persistent`, sized from the child's layout and as wide as its widest element; kernels
-/// address the child's buffers relative to those two (see get_child_allocators()).
+/// address the child's buffers relative to those two (see get_child_allocators()). Every call
+/// that changes a component's layout re-lays out the components it is inside in the same call
+/// (all of them, or, when one refuses, none and nothing else either), so queries never change
+/// a layout and each layout's generation says when it moved (BufferGroup::generation()).
 class BufferRegistry {
  public:
   explicit BufferRegistry(LayoutOptions options = {});
@@ -38,7 +42,8 @@ class BufferRegistry {
   std::pair<bool, bool> update_buffer(const std::string& name, const void* parent,
                                       const BufferUpdate& update);
 
-  /// Drops the cached layout of `parent`; no-op for an unknown parent.
+  /// Drops the cached layout of `parent` (and refreshes the components it is inside should the
+  /// rebuilt layout differ); no-op for an unknown parent.
   void clear_layout(const void* parent);
   /// Removes `parent`'s group and, recursively, the group of each recorded child that no
   /// remaining component still has as a child: children are shared, so a child of two parents
@@ -55,8 +60,13 @@ class BufferRegistry {
 
   /// Throws std::out_of_range for an unknown parent or name.
   Allocator get_allocator(const std::string& name, const void* parent, bool zero = false);
-  /// nullptr for an unknown parent.
-  BufferGroup* group(const void* parent);
+  /// nullptr for an unknown parent. Read-only: changes go through the registry, which rolls
+  /// them up into the component's parents.
+  const BufferGroup* group(const void* parent);
+  /// The layout generation of `parent`'s group and of every component inside it, by the path of
+  /// child names leading to it ("" for `parent`, "step", "step/inner"...); empty for an unknown
+  /// parent. A KernelPlan of `parent` compares it with the one it was made under.
+  std::map<std::string, std::uint32_t> generations(const void* parent);
   /// The components registered as `parent`'s children, by the name register_child() was given;
   /// empty for an unknown parent.
   std::map<std::string, const void*> children(const void* parent);
@@ -65,17 +75,18 @@ class BufferRegistry {
   /// `{name}_shared` (shared) and `{name}_persistent` (persistent-local) whose element type is
   /// as wide as the widest element inside (uint8, float16, int32 or int64), aligned for every
   /// buffer inside the child, and records the child so clear_parent(parent) removes it too.
-  /// Calling it again refreshes the sizes. Without a name, one derived from `child`'s address
-  /// is used. Returns the two entry names. Throws std::invalid_argument and changes nothing when
-  /// the edge would close a cycle (`child` already holds `parent`: components must form a DAG),
-  /// when `name` is taken by another child of `parent`, or when `{name}_shared` or
+  /// Later changes of the child refresh the sizes by themselves. Without a name, one derived from
+  /// `child`'s address is used. Returns the two entry names. Throws std::invalid_argument and
+  /// changes nothing when the edge would close a cycle (`child` already holds `parent`: components
+  /// must form a DAG), when `name` is taken by another child of `parent`, or when `{name}_shared`
+  /// or
   /// `{name}_persistent` is a buffer the user registered in `parent`.
   std::pair<std::string, std::string> register_child(
       const void* parent, const void* child, std::optional<std::string> name = std::nullopt);
   /// The allocators of the child's two entries in `parent`: register_child(parent, child, name)
   /// first, so a child not yet registered under that name is registered on the spot (and
-  /// `parent`'s group created, as register_buffer and register_child do), and a registered one
-  /// is refreshed if its layout changed. This is the one call a component needs; register_child
+  /// `parent`'s group created, as register_buffer and register_child do); for a registered one
+  /// it changes nothing. This is the one call a component needs; register_child
   /// is for callers who want the entry names. A child component with no buffers rolls up as two
   /// empty regions. Throws what register_child throws (std::invalid_argument: a cycle, a taken
   /// name) and then changes nothing; never std::out_of_range.
@@ -97,8 +108,18 @@ class BufferRegistry {
     std::set<std::string> child_entries;          // buffers register_child made, not the user
   };
 
+  /// Groups one call changed, not yet stored: a call that fails stores none of them.
+  using Staged = std::map<const void*, BufferGroup>;
+
   Component* find(const void* parent);
   Component& find_or_create(const void* parent);
+  /// Applies `change` to `component`'s group and refreshes the components it is inside, all or
+  /// nothing; the group is changed in place when it is inside none.
+  template <class Change>
+  void change_group(const void* key, Component& component, Change&& change);
+  /// Stages the refreshed entries of `child` in each component that holds it, and so on up.
+  void stage_parents(Staged& staged, const void* child);
+  void commit(Staged& staged);
   std::pair<std::string, std::string> register_child_locked(const void* parent, const void* child,
                                                             const std::string& name);
   /// How many components have `child` as a child.

@@ -7,6 +7,7 @@
 #include <bufreg/buffer_registry.hpp>
 #include <bufreg/component_buffers.hpp>
 #include <bufreg/cuda_buffer.hpp>
+#include <bufreg/float16.hpp>
 #include <bufreg/layout.hpp>
 #include <bufreg/live_interval.hpp>
 #include <bufreg/location.hpp>

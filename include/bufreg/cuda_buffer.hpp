@@ -56,7 +56,8 @@ class CUDABuffer {
   /// The arena the buffer's own settings select.
   Region home_region() const;
 
-  /// The Allocator for the first slice given, in the order shared, persistent, local. Throws
+  /// The Allocator for the first slice given, in the order shared, persistent, local, of
+  /// generation 0 (BufferGroup::get_allocator stamps its layout's). Throws
   /// std::invalid_argument when none is given or the slice does not cover bytes_in(region).
   Allocator build_allocator(std::optional<Slice> shared, std::optional<Slice> persistent,
                             std::optional<Slice> local, bool zero = false) const;

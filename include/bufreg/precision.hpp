@@ -7,13 +7,16 @@
 #include <string_view>
 #include <type_traits>
 
+#include <bufreg/detail/host_device.hpp>
+#include <bufreg/float16.hpp>
+
 namespace bufreg {
 
 /// The element type of a buffer. Sizes are counted in elements of this type.
 enum class Precision : std::uint8_t { float16, float32, float64, int32, int64, uint8 };
 
 /// Bytes per element: 2, 4, 8, 4, 8, 1.
-constexpr std::size_t element_size(Precision precision) {
+BUFREG_HOST_DEVICE constexpr std::size_t element_size(Precision precision) {
   switch (precision) {
     case Precision::float16:
       return 2;
@@ -34,20 +37,15 @@ constexpr std::size_t element_size(Precision precision) {
 /// "float16", "float32", ... (for messages, tables and JSON).
 std::string_view to_string(Precision precision);
 
-/// Raw storage of one IEEE half-precision value. Kernels on backends without a 16-bit
-/// floating-point type (Kokkos 3.x host backends) address `float16` buffers through it.
-struct Float16Bits {
-  std::uint16_t bits;
-};
-
 /// Maps a C++ element type to its Precision. Specialise it to teach bufreg a new 2-, 4- or
-/// 8-byte type (the Kokkos layer does so for `Kokkos::Experimental::half_t`).
+/// 8-byte type (the Kokkos layer does so for `Kokkos::Experimental::half_t` where that is 2
+/// bytes). `float16` buffers hold bufreg::float16.
 template <class T, class Enable = void>
 struct PrecisionOf {
   static_assert(sizeof(T) == 0, "bufreg: no Precision is known for this element type");
 };
 template <>
-struct PrecisionOf<Float16Bits> {
+struct PrecisionOf<float16> {
   static constexpr Precision value = Precision::float16;
 };
 template <>

@@ -32,6 +32,7 @@ struct ChildKernel {
   KOKKOS_INLINE_FUNCTION static bufreg::Allocator in_parent(bufreg::Allocator a,
                                                             const bufreg::Allocator& region) {
     a.offset += region.offset;
+    a.generation = region.generation;  // it addresses the parent's arena now
     return a;
   }
 
@@ -61,7 +62,7 @@ struct ChildKernel {
     out(row, 0) = &mine.span<float>(in_parent(k1, child_shared))[0] == &a[0] ? 1.0 : 0.0;
     out(row, 1) = &mine.span<double>(in_parent(k2, child_shared))[1] == &b[1] ? 1.0 : 0.0;
     out(row, 2) = &mine.span<float>(in_parent(err, child_persistent))[0] == &e[0] ? 1.0 : 0.0;
-    out(row, 3) = inside(&x[0], tmp.bytes, child_local.bytes, 16);
+    out(row, 3) = inside(&x[0], tmp.bytes(), child_local.bytes, 16);
     // Read through the parent: the child's k2 at its offset inside `{name}_shared`.
     out(row, 4) = mine.span<double>(in_parent(k2, child_shared))[1];
     // Nothing clobbered anything.

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <Kokkos_Core.hpp>
 
+#include <stdexcept>
+
 #include <bufreg/kokkos.hpp>
 
 #include "test_support.hpp"
@@ -12,7 +14,14 @@ namespace bufreg_test {
 template <class ExecSpace>
 struct Misuse {
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
-  enum Kind { correct_use, wrong_type, outside_arena, thread_again, pointer_to_interleaved };
+  enum Kind {
+    correct_use,
+    wrong_type,
+    outside_arena,
+    thread_again,
+    pointer_to_interleaved,
+    stale_allocator
+  };
   bufreg::KernelArenas<ExecSpace, 0> arenas;
   bufreg::Allocator allocator;
   Kind kind;
@@ -21,7 +30,7 @@ struct Misuse {
     bufreg::LocalArena<0> local;
     const bufreg::ThreadArenas mine = arenas.thread(member, local);
     if (kind == wrong_type) mine.get<double>(allocator)[0] = 1.0;
-    if (kind == outside_arena) mine.get<float>(allocator)[0] = 1.0f;
+    if (kind == outside_arena || kind == stale_allocator) mine.get<float>(allocator)[0] = 1.0f;
     if (kind == pointer_to_interleaved) mine.get<float>(allocator)[1] = 1.0f;
     // Backends may hand out more scratch than asked for; enough calls exhaust any of them.
     if (kind == thread_again) {
@@ -35,12 +44,22 @@ void misuse(typename Misuse<ExecSpace>::Kind kind, int launch_league = 1) {
   bufreg::BufferGroup group;
   group.register_buffer("weights", 8, bufreg::Location::shared);  // stride 32 > 16 slack
   group.register_buffer("history", 2, bufreg::Location::local, true);
+  const bufreg::Allocator before = group.get_allocator("weights");
+  if (kind == Misuse<ExecSpace>::stale_allocator) {  // the same bytes, another generation
+    group.register_buffer("weights", 8, bufreg::Location::shared, false, {},
+                          bufreg::Precision::int32);
+  }
   const bool interleaved = kind == Misuse<ExecSpace>::pointer_to_interleaved;
   bufreg::KernelPlan<ExecSpace> plan(group, interleaved ? bufreg::ThreadLayout::warp_shaped
                                                         : bufreg::ThreadLayout::thread_contiguous);
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, 1));
   bufreg::Allocator allocator = group.get_allocator(interleaved ? "history" : "weights");
   if (kind == Misuse<ExecSpace>::outside_arena) allocator.offset = 32;  // one slice too far
+  if (kind == Misuse<ExecSpace>::stale_allocator) {
+    allocator = before;
+    EXPECT_THROW(plan.check(allocator), std::invalid_argument);  // as the host refuses it
+  }
+
   const auto launched = plan.configure(Kokkos::TeamPolicy<ExecSpace>(launch_league, 1));
   Kokkos::parallel_for("bufreg_test::misuse", launched,
                        Misuse<ExecSpace>{plan.template kernel_arenas<0>(policy), allocator, kind});
@@ -59,6 +78,11 @@ TEST(TEST_CATEGORY_DEATH, LaunchWithAnotherPolicyAborts) {  // one comparison: a
 #if BUFREG_IMPL_DEBUG
 TEST(TEST_CATEGORY_DEATH, AccessThroughTheWrongTypeAbortsNamingTheBuffer) {
   EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::wrong_type), abort_wrong_type);
+}
+
+TEST(TEST_CATEGORY_DEATH, AnAllocatorOfAnotherGenerationAbortsNamingTheBuffer) {
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::stale_allocator),
+               abort_stale_allocator);
 }
 
 TEST(TEST_CATEGORY_DEATH, SliceOutsideItsArenaAbortsNamingTheBuffer) {

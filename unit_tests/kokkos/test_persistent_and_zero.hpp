@@ -122,7 +122,7 @@ struct ZeroKernel {
     for (std::size_t e = 0; e < persistent_zero.count; ++e) out(t, column++) = b[e];
     const std::int32_t* c = mine.get<std::int32_t>(local_zero);
     for (std::size_t e = 0; e < local_zero.count; ++e) out(t, column++) = c[e];
-    const Half* d = mine.get<Half>(half_zero);
+    const bufreg::float16* d = mine.get<bufreg::float16>(half_zero);
     for (std::size_t e = 0; e < half_zero.count; ++e) out(t, column++) = as_double(d[e]);
     const std::uint8_t* f = mine.get<std::uint8_t>(local_poisoned);
     for (std::size_t e = 0; e < local_poisoned.count; ++e) out(t, column++) = f[e];

@@ -120,7 +120,7 @@ struct FillAndVerify {
     fill<float>(mine, a[0], t, s_f32);
     fill<double>(mine, a[1], t, s_f64);
     fill<std::int32_t>(mine, a[2], t, s_i32);
-    fill<Half>(mine, a[3], t, s_half);
+    fill<bufreg::float16>(mine, a[3], t, s_half);
     fill<double>(mine, a[4], t, p_f64);
     fill<std::int64_t>(mine, a[5], t, p_i64);
     fill<float>(mine, a[6], t, l_f32);
@@ -131,7 +131,7 @@ struct FillAndVerify {
     dump<float>(mine, a[0], t, s_f32);
     dump<double>(mine, a[1], t, s_f64);
     dump<std::int32_t>(mine, a[2], t, s_i32);
-    dump<Half>(mine, a[3], t, s_half);
+    dump<bufreg::float16>(mine, a[3], t, s_half);
     dump<double>(mine, a[4], t, p_f64);
     dump<std::int64_t>(mine, a[5], t, p_i64);
     dump<float>(mine, a[6], t, l_f32);
@@ -198,7 +198,7 @@ void run_fill_and_verify(std::size_t alignment, bufreg::ThreadLayout layout) {
     check(t, s_f32, 5, [&](std::size_t e) { return expected<float>(t, s_f32, e); });
     check(t, s_f64, 3, [&](std::size_t e) { return expected<double>(t, s_f64, e); });
     check(t, s_i32, 7, [&](std::size_t e) { return expected<std::int32_t>(t, s_i32, e); });
-    check(t, s_half, 9, [&](std::size_t e) { return expected<Half>(t, s_half, e); });
+    check(t, s_half, 9, [&](std::size_t e) { return expected<bufreg::float16>(t, s_half, e); });
     check(t, p_f64, 4, [&](std::size_t e) { return expected<double>(t, p_f64, e); });
     check(t, p_i64, 2, [&](std::size_t e) { return expected<std::int64_t>(t, p_i64, e); });
     check(t, l_f32, 6, [&](std::size_t e) { return expected<float>(t, l_f32, e); });

@@ -35,6 +35,7 @@ class KernelArenas {
     std::uint32_t local_bytes;              // one thread's local arena
     std::uint32_t team_size;                // the team size the plan was configured for
     std::uint32_t threads;                  // threads the persistent storage holds
+    std::uint32_t generation;               // of the plan's layout (debug builds check it)
   };
 
   /// An empty handle, for functor prototypes that only size a launch (KernelPlan::configure).
@@ -88,7 +89,7 @@ class KernelArenas {
     const detail::DeviceNames names{};
 #endif
     return ThreadArenas(shared, m_layout.shared_bytes, persistent, local.bytes, LocalCapacity,
-                        names);
+                        names, m_layout.generation);
   }
 
  private:

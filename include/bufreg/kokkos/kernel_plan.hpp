@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -40,8 +41,10 @@ constexpr ThreadLayout default_thread_layout() {
 
 /// The per-thread and per-team bytes a group's layout needs in a `Kokkos::TeamPolicy` kernel on
 /// `ExecutionSpace`, laid out for its threads by a ThreadLayout, and the persistent storage that
-/// outlives launches. Takes a snapshot of the layout's sizes: make a new plan after the group
-/// changes.
+/// outlives launches. Takes a snapshot of the layout and records its generation: once the
+/// layout moves, configure(), largest_team_size() and kernel_arenas() refuse the plan
+/// (std::logic_error: make a new one), and check() refuses allocators taken from another
+/// layout than the plan's. The group (or registry) must outlive the plan.
 ///
 /// kernel_arenas(), the one call that allocates and copies, takes the execution-space instance
 /// to do that on first, as Kokkos' own calls do; without one it uses `ExecutionSpace()` and waits
@@ -55,6 +58,7 @@ constexpr ThreadLayout default_thread_layout() {
 /// bufreg::KernelPlan<ExecSpace> plan(group);
 /// auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(league, 64));  // sizes scratch
 /// auto arenas = plan.kernel_arenas<256>(policy);  // 256-byte LocalArena per thread
+/// plan.check(state_allocator);  // from this plan's layout
 /// Kokkos::parallel_for("app::kernel", policy, KOKKOS_LAMBDA(const Member& member) {
 ///   bufreg::LocalArena<256> local;
 ///   const bufreg::ThreadArenas mine = arenas.thread(member, local);
@@ -76,11 +80,15 @@ class KernelPlan {
              ThreadLayout layout = default_thread_layout<ExecutionSpace>())
       : KernelPlan(detail::ProfilingRegion("bufreg::KernelPlan"), std::move(label), group, layout) {
   }
+  /// The plan keeps a pointer to its group: not one of a temporary.
+  KernelPlan(const BufferGroup&& group, ThreadLayout layout = {}) = delete;
+  KernelPlan(std::string label, const BufferGroup&& group, ThreadLayout layout = {}) = delete;
 
   /// The plan of `parent`'s group; std::out_of_range if it has none. Warp-shaped persistent
   /// storage is interleaved only if no child component's either has buffers of different
   /// widths sharing bytes. (The snapshot is taken outside the registry's lock: plan while no
-  /// other thread changes that component.)
+  /// other thread changes that component.) The plan covers the components inside `parent`
+  /// too: a change of any of them makes it stale, and check() takes their allocators.
   KernelPlan(BufferRegistry& registry, const void* parent,
              ThreadLayout layout = default_thread_layout<ExecutionSpace>())
       : KernelPlan(std::string(), registry, parent, layout) {}
@@ -93,6 +101,21 @@ class KernelPlan {
 
   /// The prefix of the plan's allocation labels; empty for none.
   const std::string& label() const { return m_label; }
+
+  /// Throws, before any launch, std::logic_error when the layout moved since the plan was made
+  /// (make a new plan), and std::invalid_argument naming the buffer for an allocator taken from
+  /// another layout than the plan's (take it again). Call it with the allocators a kernel uses
+  /// before launching it: one comparison each.
+  template <class... Allocators>
+  void check(const Allocators&... allocators) const {
+    static_assert((std::is_same_v<Allocators, Allocator> && ...),
+                  "bufreg: KernelPlan::check() takes Allocators");
+    check_current();
+    (check_allocator(allocators), ...);
+  }
+  /// The layout generation the plan was made for, of its group and, for a plan of a registry's
+  /// component, of each component inside it (BufferRegistry::generations()).
+  const std::map<std::string, std::uint32_t>& generations() const { return m_generations; }
 
   /// The layout asked for, and what it gave each arena.
   ThreadLayout thread_layout() const { return m_layout; }
@@ -146,6 +169,7 @@ class KernelPlan {
   Kokkos::TeamPolicy<Properties...> configure(Kokkos::TeamPolicy<Properties...> policy) const {
     check_space<Properties...>();
     const detail::ProfilingRegion region("bufreg::KernelPlan::configure");
+    check_current();
     check_vector_length(policy);
     if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
       throw std::invalid_argument(
@@ -167,6 +191,7 @@ class KernelPlan {
                                               const Functor& functor, Tag tag = {}) const {
     check_space<Properties...>();
     const detail::ProfilingRegion region("bufreg::KernelPlan::configure");
+    check_current();
     check_vector_length(policy);
     if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
       const int largest = largest_team_size(policy, functor, tag);
@@ -205,6 +230,7 @@ class KernelPlan {
                         Tag tag = {}) const {
     check_space<Properties...>();
     const detail::ProfilingRegion region("bufreg::KernelPlan::largest_team_size");
+    check_current();
     with_scratch(policy);
     const int kokkos_max = policy.team_size_max(functor, tag);
     const int fits = team_size_that_fits(policy);
@@ -218,8 +244,8 @@ class KernelPlan {
   /// also copy the buffer names there, once per plan) without waiting for it: launch on `space`,
   /// or fence it before launching on another instance. Throws std::invalid_argument, before
   /// anything is allocated, if the local buffers do not fit the LocalArena, or the policy lacks
-  /// the scratch configure() adds or has vector lanes. An instance of another execution space
-  /// than the plan's does not compile.
+  /// the scratch configure() adds or has vector lanes; std::logic_error if the layout moved since
+  /// the plan was made. An instance of another execution space than the plan's does not compile.
   template <std::size_t LocalCapacity, std::size_t LocalAlignment = 16, class Space,
             class... Properties>
   KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment> kernel_arenas(
@@ -229,6 +255,7 @@ class KernelPlan {
                   "plan");
     check_space<Properties...>();
     const detail::ProfilingRegion region("bufreg::KernelPlan::kernel_arenas");
+    check_current();
     return arenas_on<LocalCapacity, LocalAlignment>(space, policy).first;
   }
 
@@ -239,6 +266,7 @@ class KernelPlan {
       const Kokkos::TeamPolicy<Properties...>& policy) {
     check_space<Properties...>();
     const detail::ProfilingRegion region("bufreg::KernelPlan::kernel_arenas");
+    check_current();
     const ExecutionSpace space;
     const auto [arenas, enqueued] = arenas_on<LocalCapacity, LocalAlignment>(space, policy);
     if (enqueued) space.fence();
@@ -283,11 +311,18 @@ class KernelPlan {
   KernelPlan(const detail::ProfilingRegion&, std::string label, BufferRegistry& registry,
              const void* parent, ThreadLayout layout)
       : KernelPlan(std::move(label), group_of(registry, parent), layout,
-                   interleave_conflict(registry, parent, Region::persistent)) {}
+                   interleave_conflict(registry, parent, Region::persistent)) {
+    m_group = nullptr;
+    m_registry = &registry;
+    m_parent = parent;
+    m_generations = registry.generations(parent);
+  }
 
   KernelPlan(std::string label, const BufferGroup& group, ThreadLayout layout,
              std::optional<std::string> persistent_conflict)
-      : m_layout(layout),
+      : m_group(&group),
+        m_generations{{"", group.generation()}},
+        m_layout(layout),
         m_shared(arena_addressing(group, Region::shared, layout)),
         m_persistent_addressing(
             arena_addressing(group, Region::persistent,
@@ -303,6 +338,55 @@ class KernelPlan {
         m_largest_shared(largest_shared_buffers(group)),
         m_label(std::move(label)),
         m_storage(labelled(m_label, "bufreg::persistent")) {}
+
+  /// The generations of the plan's layouts as they are now.
+  std::map<std::string, std::uint32_t> current_generations() const {
+    if (m_registry) return m_registry->generations(m_parent);
+    return {{"", m_group->generation()}};
+  }
+
+  std::string component(const std::string& path) const {
+    if (!path.empty()) return "component " + detail::quoted(path);
+    return m_registry ? "the planned component" : "its group";
+  }
+
+  void check_current() const {
+    const std::map<std::string, std::uint32_t> now = current_generations();
+    if (now == m_generations) return;
+    const auto stale = [](const std::string& what) {
+      return std::logic_error("bufreg: " + what + ": make a new KernelPlan after a layout changes");
+    };
+    for (const auto& [path, generation] : m_generations) {
+      const auto found = now.find(path);
+      const std::string made_for = "the plan was made for layout generation " +
+                                   std::to_string(generation) + " of " + component(path);
+      if (found == now.end()) throw stale(made_for + ", which is no longer registered");
+      if (found->second != generation) {
+        throw stale(made_for + ", which is now generation " + std::to_string(found->second));
+      }
+    }
+    const auto added = std::find_if(now.begin(), now.end(), [&](const auto& entry) {
+      return m_generations.count(entry.first) == 0;
+    });
+    throw stale(component(added->first) + " was put inside the planned component after the " +
+                "plan was made");
+  }
+
+  void check_allocator(const Allocator& allocator) const {
+    for (const auto& entry : m_generations) {
+      if (entry.second == allocator.generation) return;
+    }
+    std::string planned;
+    for (const auto& [path, generation] : m_generations) {
+      planned +=
+          (planned.empty() ? "" : ", ") + std::to_string(generation) + " (" + component(path) + ")";
+    }
+    throw std::invalid_argument(detail::buffer_message(
+        buffer_name(allocator.name_id), "its allocator is from layout generation " +
+                                            std::to_string(allocator.generation) +
+                                            ", but the plan is for generation " + planned +
+                                            ": take allocators again after a layout changes"));
+  }
 
   std::size_t bank_unit() const { return std::max<std::size_t>(m_shared_width, 4); }
 
@@ -448,7 +532,8 @@ class KernelPlan {
         narrow(m_persistent_bytes, "persistent bytes per thread"),
         narrow(m_local_bytes, "local bytes per thread"),
         narrow(static_cast<std::size_t>(team_size), "team size"),
-        narrow(threads, "threads in the launch")};
+        narrow(threads, "threads in the launch"),
+        m_generations.at("")};
     // Once everything fits.
     const bool grown = m_storage.reserve(space, threads, m_persistent_addressing);
     const bool named = copy_names(space);
@@ -485,6 +570,10 @@ class KernelPlan {
 #endif
   }
 
+  const BufferGroup* m_group;            // the planned group, or null for a registry's component:
+  BufferRegistry* m_registry = nullptr;  // then the registry
+  const void* m_parent = nullptr;        // and the component
+  std::map<std::string, std::uint32_t> m_generations;  // the layouts the plan was made for
   ThreadLayout m_layout;
   ArenaAddressing m_shared;
   ArenaAddressing m_persistent_addressing;

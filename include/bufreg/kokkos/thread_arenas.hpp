@@ -38,20 +38,29 @@ class ThreadArenas {
 
   KOKKOS_INLINE_FUNCTION ThreadArenas(unsigned char* shared, std::size_t shared_bytes,
                                       Persistent persistent, unsigned char* local,
-                                      std::size_t local_bytes, detail::DeviceNames names = {})
+                                      std::size_t local_bytes, detail::DeviceNames names = {},
+                                      std::uint32_t generation = 0)
       : m_shared(shared),
         m_local(local),
         m_persistent(persistent),
         m_shared_bytes(shared_bytes),
         m_local_bytes(local_bytes),
-        m_names(names) {}
+        m_names(names),
+        m_generation(generation) {}
 
-  /// The buffer `allocator` describes. A `zero` allocator is zero-filled by this call. Debug
-  /// builds abort, naming the buffer, when T is not the buffer's precision or the slice lies
-  /// outside its arena.
+  /// The buffer `allocator` describes. A `zero` allocator is zero-filled by this call. T must
+  /// be an element type (PrecisionOf): `bufreg::float16` for float16 buffers, Kokkos' `half_t`
+  /// only where it is 2 bytes, else this does not compile. Debug builds abort, naming the
+  /// buffer, when T is not the buffer's precision, the slice lies outside its arena or the
+  /// allocator is of another layout generation than the plan's (KernelPlan::check() refuses
+  /// that on the host, in every build).
   template <class T>
   KOKKOS_INLINE_FUNCTION StridedSpan<T> span(const Allocator& allocator) const {
+    // Instantiated in every build, not only where check_type() runs: a type bufreg does not
+    // know, or Kokkos' half_t where it is not 2 bytes, stops the build with its message.
+    static_assert(sizeof(PrecisionOf<std::remove_cv_t<T>>) > 0);
 #if BUFREG_IMPL_DEBUG
+    check_generation(allocator);
     check_type<T>(allocator);
     check_slice(allocator);
 #endif
@@ -93,14 +102,18 @@ class ThreadArenas {
   KOKKOS_INLINE_FUNCTION ThreadArenas child(const Allocator& shared, const Allocator& persistent,
                                             LocalArena<Capacity, Alignment>& local) const {
 #if BUFREG_IMPL_DEBUG
+    check_generation(shared);
+    check_generation(persistent);
     check_slice(shared);
     check_slice(persistent);
 #endif
     Persistent child_persistent = m_persistent;
     child_persistent.tile += persistent.offset * m_persistent.tile_threads;
-    child_persistent.bytes = persistent.bytes;
-    return ThreadArenas(m_shared + shared.offset, shared.bytes, child_persistent, local.bytes,
-                        Capacity, m_names);
+    child_persistent.bytes = persistent.bytes();
+    // The child's allocators are of the child's layout, whose generation the kernel does not
+    // know: KernelPlan::check() covers them on the host.
+    return ThreadArenas(m_shared + shared.offset, shared.bytes(), child_persistent, local.bytes,
+                        Capacity, m_names, 0);
   }
 
   /// Where this thread's shared arena and persistent tile start (the local one is the caller's).
@@ -129,11 +142,20 @@ class ThreadArenas {
     }
   }
 
+  KOKKOS_INLINE_FUNCTION void check_generation(const Allocator& allocator) const {
+    if (m_generation != 0 && allocator.generation != m_generation) {
+      detail::buffer_abort(m_names, allocator.name_id,
+                           "its allocator is of another layout generation than the plan's: take "
+                           "allocators again after a layout changes");
+    }
+  }
+
   KOKKOS_INLINE_FUNCTION void check_slice(const Allocator& allocator) const {
     std::size_t arena_bytes = m_local_bytes;
     if (allocator.region == Region::shared) arena_bytes = m_shared_bytes;
     if (allocator.region == Region::persistent) arena_bytes = m_persistent.bytes;
-    if (allocator.bytes > arena_bytes || allocator.offset > arena_bytes - allocator.bytes) {
+    const std::size_t bytes = allocator.bytes();
+    if (bytes > arena_bytes || allocator.offset > arena_bytes - bytes) {
       detail::buffer_abort(m_names, allocator.name_id, "slice lies outside its arena");
     }
   }
@@ -144,6 +166,7 @@ class ThreadArenas {
   std::size_t m_shared_bytes = 0;
   std::size_t m_local_bytes = 0;
   detail::DeviceNames m_names;
+  std::uint32_t m_generation = 0;  // of the plan's layout; 0 in a child's arenas: not checked
 };
 
 }  // namespace bufreg
