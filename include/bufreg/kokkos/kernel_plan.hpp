@@ -21,7 +21,7 @@
 #include <bufreg/detail/kokkos_debug.hpp>
 #include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/name_table.hpp>
-#include <bufreg/detail/profiling_region.hpp>
+#include <bufreg/detail/kokkos_profiling_region.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
 #include <bufreg/kokkos/kernel_arenas.hpp>
 #include <bufreg/kokkos/persistent_storage.hpp>

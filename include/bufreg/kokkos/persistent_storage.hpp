@@ -11,7 +11,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <bufreg/detail/profiling_region.hpp>
+#include <bufreg/detail/kokkos_profiling_region.hpp>
 #include <bufreg/thread_layout.hpp>
 
 namespace bufreg {
