@@ -11,6 +11,7 @@
 #include "fuzz_input.hpp"
 #include "reference_model.hpp"
 
+#include <algorithm>
 #include <string>
 
 namespace fuzz {

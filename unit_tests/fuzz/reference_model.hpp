@@ -271,7 +271,6 @@ class Registry {
  public:
   explicit Registry(std::size_t alignment) : m_alignment(alignment) {}
 
-  const std::map<const void*, Component>& components() const { return m_components; }
   const Component* find(const void* parent) const {
     const auto found = m_components.find(parent);
     return found == m_components.end() ? nullptr : &found->second;
