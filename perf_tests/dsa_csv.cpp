@@ -62,7 +62,10 @@ std::optional<NotACount> parse_count(std::string_view text, std::size_t& value) 
 }
 
 std::vector<bufreg::LiveBuffer> read_instance(const std::string& path) {
-  const std::string text = contents(path);
+  return parse_instance(contents(path), path);
+}
+
+std::vector<bufreg::LiveBuffer> parse_instance(std::string_view text, const std::string& path) {
   std::vector<bufreg::LiveBuffer> buffers;
   std::size_t total = 0;  // plan_offsets refuses sizes whose sum overflows: say where first
   const std::vector<std::string_view> lines = lines_of(text);

@@ -33,6 +33,9 @@ std::optional<NotACount> parse_count(std::string_view text, std::size_t& value);
 /// anything malformed, and the file alone when it cannot be read or is a directory.
 std::vector<bufreg::LiveBuffer> read_instance(const std::string& path);
 
+/// The buffers of the instance `text`, read from `path`: read_instance without the file.
+std::vector<bufreg::LiveBuffer> parse_instance(std::string_view text, const std::string& path);
+
 /// "minimalloc-challenging-A" for ".../minimalloc-challenging-A.csv".
 std::string instance_name(const std::string& path);
 

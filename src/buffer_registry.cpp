@@ -316,7 +316,8 @@ std::pair<std::string, std::string> BufferRegistry::register_child_locked(const 
   // into itself again, growing them all without bound), and must not take a name in use:
   // silently overwriting or unlinking what holds it loses data.
   const Component* existing = find(parent);
-  const void* linked = nullptr;  // the child recorded under `name`, if any
+  // The child recorded under `name`, if any (nullptr is a component address like any other).
+  std::optional<const void*> linked;
   if (existing) {
     const auto found = existing->children.find(name);
     if (found != existing->children.end()) linked = found->second;

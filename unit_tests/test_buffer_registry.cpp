@@ -321,6 +321,30 @@ TEST(RegisterChild, RefusesATwoCycleNamingBothComponentsAndChangesNothing) {
   }
 }
 
+// Components are keyed by address, and nullptr is an address like any other: a null child under
+// a new name is a new edge, checked like every new edge (found by fuzz_registry).
+TEST(RegisterChild, ANullChildIsCheckedLikeAnyOtherChild) {
+  BufferRegistry registry;
+  Component parent;
+  registry.register_buffer("x", nullptr, 10, Location::shared);
+  registry.register_child(nullptr, &parent, "p");
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&parent, nullptr, "n"); },
+      {"bufreg: buffer 'n': component 'n' cannot be a child of component 'p', which is already "
+       "inside it ('n' -> 'p'): components must not form a cycle"}));
+  EXPECT_TRUE(registry.children(&parent).empty());
+
+  Component other;
+  registry.register_buffer("c_shared", &other, 8, Location::shared);
+  const auto entries = registry.group(&other)->entries();
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] { registry.register_child(&other, nullptr, "c"); },
+      {"bufreg: buffer 'c_shared': is a buffer of this parent, so child 'c' cannot take its "
+       "name"}));
+  EXPECT_EQ(registry.group(&other)->entries(), entries);
+  EXPECT_TRUE(registry.children(&other).empty());
+}
+
 TEST(RegisterChild, RefusesTheEdgeThatClosesALongerCycle) {
   BufferRegistry registry;
   Component a, b, c, d;
