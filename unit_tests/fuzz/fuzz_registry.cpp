@@ -46,7 +46,7 @@ struct State {
 void check(State& s) {
   for (const void* c : components) {
     const reference::Component* want = s.model.find(c);
-    bufreg::BufferGroup* group = s.registry->group(c);
+    const bufreg::BufferGroup* group = s.registry->group(c);
     if ((group != nullptr) != (want != nullptr)) {
       fuzz::broken(target, want ? "a component lost its group" : "a component has a group");
     }
@@ -85,7 +85,8 @@ void expect(bool accept, const std::string& name, Call&& call) {
 
 void same(const bufreg::Allocator& a, const bufreg::Allocator& b) {
   if (a.region != b.region || a.precision != b.precision || a.zero != b.zero ||
-      a.name_id != b.name_id || a.offset != b.offset || a.bytes != b.bytes || a.count != b.count) {
+      a.name_id != b.name_id || a.offset != b.offset || a.bytes() != b.bytes() ||
+      a.count != b.count) {
     fuzz::broken(target, "get_child_allocators differs from the entries' allocators");
   }
 }

@@ -82,7 +82,7 @@ inline void check_group(const char* target, const reference::Group& model,
       const bool zero = i % 2 == 1;
       const bufreg::Allocator a = group.get_allocator(want[i].name, zero);
       if (a.region != region || a.precision != want[i].precision || a.zero != zero ||
-          a.offset != h.slice.start || a.bytes != h.slice.size() || a.count != want[i].size ||
+          a.offset != h.slice.start || a.bytes() != h.slice.size() || a.count != want[i].size ||
           bufreg::buffer_name(a.name_id) != want[i].name) {
         fail("the allocator of " + which + " does not describe its slice");
       }
