@@ -37,6 +37,20 @@ std::optional<std::string> child_name(fuzz::Input& in) {
   }
 }
 
+/// Whether `name` is one of the two entries a child of `parent` rolls up into. The engine accepts
+/// a user's buffer under such a name and replaces it at the child's next roll-up, but only when
+/// that roll-up changes the entries: a rule the model does not follow yet, so the fuzzer leaves
+/// those names alone (the README's fuzzing section says so).
+bool child_entry(const reference::Registry& model, const void* parent, const std::string& name) {
+  const reference::Component* c = model.find(parent);
+  if (!c) return false;
+  for (const auto& [child_name, child] : c->children) {
+    (void)child;
+    if (name == child_name + "_shared" || name == child_name + "_persistent") return true;
+  }
+  return false;
+}
+
 struct State {
   bufreg::LayoutOptions options;
   std::unique_ptr<bufreg::BufferRegistry> registry = std::make_unique<bufreg::BufferRegistry>();
@@ -112,7 +126,8 @@ void roll_up(State& s, fuzz::Input& in, bool allocators) {
   }
   reference::Registry model = s.model;
   const auto want = model.register_child(parent, child, used, arenas);
-  expect<std::invalid_argument>(want.has_value(), used, [&] {
+  const std::string named = model.refused_entry().empty() ? used : model.refused_entry();
+  expect<std::invalid_argument>(want.has_value(), named, [&] {
     if (allocators) {
       const auto [shared, persistent] = s.registry->get_child_allocators(parent, child, name);
       const bufreg::BufferGroup& group = *s.registry->group(parent);
@@ -133,8 +148,11 @@ void run(fuzz::Input& in) {
       case 1: {
         const void* parent = component(in);
         const reference::Buffer b = fuzz::buffer(in);
+        if (child_entry(s.model, parent, b.name)) break;
         const bool accept = s.model.register_buffer(parent, b);
-        expect<std::invalid_argument>(accept, b.name, [&] {
+        const std::string named =
+            s.model.refused_entry().empty() ? b.name : s.model.refused_entry();
+        expect<std::invalid_argument>(accept, named, [&] {
           s.registry->register_buffer(b.name, parent, b.size, b.location, b.persistent, b.alias,
                                       b.precision, b.live);
         });
@@ -144,8 +162,10 @@ void run(fuzz::Input& in) {
         const void* parent = component(in);
         const std::string name = fuzz::name(in);
         const bufreg::BufferUpdate update = fuzz::update(in);
+        if (child_entry(s.model, parent, name)) break;
         const auto want = s.model.update_buffer(parent, name, update);
-        expect<std::invalid_argument>(want.has_value(), name, [&] {
+        const std::string named = s.model.refused_entry().empty() ? name : s.model.refused_entry();
+        expect<std::invalid_argument>(want.has_value(), named, [&] {
           if (s.registry->update_buffer(name, parent, update) != *want) {
             fuzz::broken(target, "update_buffer's result is not the model's");
           }
@@ -171,6 +191,7 @@ void run(fuzz::Input& in) {
         static const char* const values[] = {"shared", "local", "Shared", "", "local "};
         for (int k = in.byte() % 4; k > 0; --k) {
           std::string key = fuzz::name(in);
+          if (child_entry(s.model, parent, key)) continue;
           if (in.byte() % 8 != 0) key += "_location";
           settings[key] = values[in.byte() % 5];
         }
@@ -188,7 +209,9 @@ void run(fuzz::Input& in) {
         const reference::Component* c = s.model.find(parent);
         expect<std::out_of_range>(c && c->group.find(name) >= 0, name,
                                   [&] { s.registry->get_allocator(name, parent); });
-        s.registry->clear_layout(component(in));
+        const void* cleared = component(in);
+        s.registry->clear_layout(cleared);
+        s.model.clear_layout(cleared);
         break;
       }
       case 9:
@@ -205,6 +228,28 @@ void run(fuzz::Input& in) {
           s.registry = std::make_unique<bufreg::BufferRegistry>(options);
           s.options = options;
           s.model = reference::Registry(options.alignment);
+          if (options.planner == bufreg::Planner::best) {
+            // What the planner makes of a group (its budget counts steps, not time, so the
+            // same buffers plan the same): the engine's planner, on the model's buffers.
+            s.model.arenas_of = [options](const reference::Group& model) {
+              bufreg::BufferGroup planned(options);
+              // An entry may alias one registered after it (re-registered as an alias later):
+              // the aliases go on once every entry is there, in the model's order.
+              for (const reference::Buffer& b : model.buffers()) {
+                planned.register_buffer(b.name, b.size, b.location, b.persistent, std::nullopt,
+                                        b.precision, b.live);
+              }
+              for (const reference::Buffer& b : model.buffers()) {
+                if (!b.alias) continue;
+                bufreg::BufferUpdate alias;
+                alias.aliases = b.alias;
+                planned.update_buffer(b.name, alias);
+              }
+              return reference::Registry::ArenaSizes{planned.arena_size(bufreg::Region::shared),
+                                                     planned.arena_size(bufreg::Region::persistent),
+                                                     planned.arena_size(bufreg::Region::local)};
+            };
+          }
           if (!accept) fuzz::broken(target, "accepted options the rules refuse");
         } catch (const std::invalid_argument& e) {
           if (accept) fuzz::broken(target, std::string("refused valid options: ") + e.what());

@@ -34,7 +34,11 @@ inline void check_group(const char* target, const reference::Group& model,
     const bufreg::CUDABuffer& h = have[i];
     const reference::Buffer stored{h.name(),    h.size(),      h.location(), h.persistent(),
                                    h.aliases(), h.precision(), h.live()};
-    if (!(stored == w)) fail("entry " + std::to_string(i) + " is not what was asked");
+    if (!(stored == w)) {
+      fail("entry " + std::to_string(i) + " is not what was asked (the model has " + w.name +
+           ": " + std::to_string(w.size) + " of " + std::string(bufreg::to_string(w.precision)) +
+           ")");
+    }
     if (!group.contains(w.name)) fail("contains() misses an entry");
   }
   if (group.contains(std::string("\x01never registered"))) fail("contains() an unknown name");

@@ -8,9 +8,11 @@
 
 #include <bufreg/buffer_group.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -266,10 +268,20 @@ inline RolledUp roll_up(std::size_t bytes, std::size_t width) {
   return {precision, static_cast<std::size_t>((Wide{bytes} + width - 1) / width)};
 }
 
-/// A BufferRegistry: components by address, children rolled up into parents.
+/// A BufferRegistry: components by address, children rolled up into parents. A change to a
+/// component reaches every component it is inside in the same call, all or nothing: if a parent
+/// cannot take its child's new sizes, the change is refused.
 class Registry {
  public:
+  using ArenaSizes = std::array<std::size_t, 3>;
+
   explicit Registry(std::size_t alignment) : m_alignment(alignment) {}
+
+  /// The sizes of a group's arenas as the registry lays them out: registration order's unless a
+  /// harness with another planner says otherwise.
+  std::function<ArenaSizes(const Group&)> arenas_of = [](const Group& g) {
+    return g.layout().arenas;
+  };
 
   const Component* find(const void* parent) const {
     const auto found = m_components.find(parent);
@@ -277,18 +289,25 @@ class Registry {
   }
 
   bool register_buffer(const void* parent, const Buffer& b) {
-    Component candidate = m_components.count(parent) ? m_components.at(parent)
-                                                     : Component{Group(m_alignment), {}, {}};
-    if (!candidate.group.register_buffer(b)) return false;
-    m_components[parent] = candidate;
-    return true;
+    m_refused_entry.clear();
+    std::map<const void*, Component> components = m_components;
+    if (!components.count(parent))
+      components.emplace(parent, Component{Group(m_alignment), {}, {}});
+    if (!components.at(parent).group.register_buffer(b)) return false;
+    return commit(components, parent);
   }
 
   std::optional<std::pair<bool, bool>> update_buffer(const void* parent, const std::string& name,
                                                      const bufreg::BufferUpdate& update) {
-    const auto found = m_components.find(parent);
-    if (found == m_components.end()) return std::pair{false, false};
-    return found->second.group.update_buffer(name, update);
+    m_refused_entry.clear();
+    std::map<const void*, Component> components = m_components;
+    const auto found = components.find(parent);
+    if (found == components.end()) return std::pair{false, false};
+    const auto result = found->second.group.update_buffer(name, update);
+    // Even a call that changes nothing rolls the component up again: a parent's entry the user
+    // registered over is its child's again.
+    if (!result || !commit(components, parent)) return std::nullopt;
+    return result;
   }
 
   /// The name register_child gives a child without one.
@@ -303,6 +322,7 @@ class Registry {
   std::optional<std::pair<std::string, std::string>> register_child(
       const void* parent, const void* child, const std::string& name,
       const std::array<std::size_t, 3>& child_arenas) {
+    m_refused_entry.clear();
     if (name.empty() || parent == child) return std::nullopt;
     const std::string shared_entry = name + "_shared";
     const std::string persistent_entry = name + "_persistent";
@@ -346,7 +366,9 @@ class Registry {
     candidate.children[name] = child;
     candidate.child_entries.insert(shared_entry);
     candidate.child_entries.insert(persistent_entry);
-    m_components[parent] = candidate;
+    std::map<const void*, Component> components = m_components;
+    components[parent] = candidate;
+    if (!commit(components, parent)) return std::nullopt;
     return std::pair{shared_entry, persistent_entry};
   }
 
@@ -376,11 +398,23 @@ class Registry {
     }
   }
 
+  /// clear_layout: the layout is built again, and `parent` rolled up again into its parents.
+  void clear_layout(const void* parent) {
+    if (!m_components.count(parent)) return;
+    std::map<const void*, Component> components = m_components;
+    commit(components, parent);
+  }
+
   void reset() { m_components.clear(); }
+
+  /// The parent's entry that refused the last call, when a parent refused it: the buffer its
+  /// message must name.
+  const std::string& refused_entry() const { return m_refused_entry; }
 
   /// registry.update: the recognized keys, or nullopt when refused.
   std::optional<std::set<std::string>> update(const void* parent,
                                               const std::map<std::string, std::string>& settings) {
+    m_refused_entry.clear();
     const auto found = m_components.find(parent);
     if (found == m_components.end()) return std::set<std::string>{};
     const std::string suffix = "_location";
@@ -403,11 +437,71 @@ class Registry {
         return std::nullopt;
       }
     }
-    found->second.group = moved;
+    if (recognized.empty()) return recognized;
+    std::map<const void*, Component> components = m_components;
+    components.at(parent).group = moved;
+    if (!commit(components, parent)) return std::nullopt;
     return recognized;
   }
 
  private:
+  /// Takes `components`, in which `changed` changed, once every component it is inside has
+  /// taken its new sizes; false (and nothing taken) if one cannot.
+  bool commit(std::map<const void*, Component>& components, const void* changed) {
+    m_refused_entry.clear();
+    if (!reach_parents(components, changed)) return false;
+    m_components = std::move(components);
+    return true;
+  }
+
+  /// Refreshes the two entries of `changed` in every component that has it as a child, and so
+  /// on upwards where that changed them (the components form a DAG).
+  bool reach_parents(std::map<const void*, Component>& components, const void* changed) {
+    const auto found = components.find(changed);
+    const Component* child = found == components.end() ? nullptr : &found->second;
+    std::array<std::size_t, 3> width{0, 0, 0};
+    ArenaSizes arenas{0, 0, 0};
+    if (child) {
+      const Layout layout = child->group.layout();
+      for (std::size_t i = 0; i < layout.places.size(); ++i) {
+        std::size_t& w = width[static_cast<std::size_t>(layout.places[i].region)];
+        w = std::max(w, bytes_per_element(child->group.buffers()[i].precision));
+      }
+      arenas = arenas_of(child->group);
+    }
+    for (auto& [address, parent] : components) {
+      bool refreshed = false;
+      for (const auto& [name, linked] : parent.children) {
+        if (linked != changed) continue;
+        for (const bufreg::Region region : {bufreg::Region::shared, bufreg::Region::persistent}) {
+          const auto r = static_cast<std::size_t>(region);
+          const RolledUp up =
+              child ? roll_up(arenas[r], width[r]) : RolledUp{bufreg::Precision::uint8, 0};
+          const bool persistent = region == bufreg::Region::persistent;
+          const std::string entry = name + (persistent ? "_persistent" : "_shared");
+          const Buffer rolled{entry,
+                              up.size,
+                              persistent ? bufreg::Location::local : bufreg::Location::shared,
+                              persistent,
+                              std::nullopt,
+                              up.precision,
+                              std::nullopt};
+          const std::ptrdiff_t slot = parent.group.find(entry);
+          if (slot >= 0 && parent.group.buffers()[static_cast<std::size_t>(slot)] == rolled) {
+            continue;  // already what the child rolls up to: nothing changes above it
+          }
+          if (!parent.group.register_buffer(rolled)) {
+            m_refused_entry = entry;
+            return false;
+          }
+          refreshed = true;
+        }
+      }
+      if (refreshed && !reach_parents(components, address)) return false;
+    }
+    return true;
+  }
+
   /// Whether `component` is `from` or inside it, following recorded children.
   bool inside(const void* component, const void* from) const {
     if (component == from) return true;
@@ -433,6 +527,7 @@ class Registry {
 
   std::size_t m_alignment;
   std::map<const void*, Component> m_components;
+  std::string m_refused_entry;
 };
 
 }  // namespace reference
