@@ -60,6 +60,11 @@ inline reference::Buffer buffer(Input& in) {
 }
 
 /// Any subset of the fields, each with any value.
+/// Options over their full ranges, planners that do not exist included.
+inline bufreg::LayoutOptions options(Input& in) {
+  return {in.alignment(), static_cast<bufreg::Planner>(in.byte() % 4), in.number()};
+}
+
 inline bufreg::BufferUpdate update(Input& in) {
   bufreg::BufferUpdate update;
   const std::uint8_t fields = in.byte();

@@ -219,11 +219,8 @@ void run(fuzz::Input& in) {
         s.model.reset();
         break;
       default: {  // a registry with any options
-        const bufreg::LayoutOptions options{
-            in.alignment(), static_cast<bufreg::Planner>(in.byte() % 4), in.number()};
-        const bool accept = reference::is_power_of_two(options.alignment) &&
-                            static_cast<int>(options.planner) < 2 &&
-                            !std::isnan(options.plan_budget_ms) && options.plan_budget_ms >= 0;
+        const bufreg::LayoutOptions options = fuzz::options(in);
+        const bool accept = reference::allows(options);
         try {
           s.registry = std::make_unique<bufreg::BufferRegistry>(options);
           s.options = options;

@@ -35,9 +35,8 @@ inline void check_group(const char* target, const reference::Group& model,
     const reference::Buffer stored{h.name(),    h.size(),      h.location(), h.persistent(),
                                    h.aliases(), h.precision(), h.live()};
     if (!(stored == w)) {
-      fail("entry " + std::to_string(i) + " is not what was asked (the model has " + w.name +
-           ": " + std::to_string(w.size) + " of " + std::string(bufreg::to_string(w.precision)) +
-           ")");
+      fail("entry " + std::to_string(i) + " is not what was asked (the model has " + w.name + ": " +
+           std::to_string(w.size) + " of " + std::string(bufreg::to_string(w.precision)) + ")");
     }
     if (!group.contains(w.name)) fail("contains() misses an entry");
   }

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <functional>
@@ -29,6 +30,13 @@ inline bool is_power_of_two(std::size_t value) {
     if (value == p) return true;
   }
   return false;
+}
+
+/// Whether a group or registry takes these options: a power-of-two alignment, a planner that
+/// exists, a budget that is a number >= 0 (+inf included).
+inline bool allows(const bufreg::LayoutOptions& options) {
+  return is_power_of_two(options.alignment) && static_cast<int>(options.planner) < 2 &&
+         !std::isnan(options.plan_budget_ms) && options.plan_budget_ms >= 0;
 }
 
 /// Bytes per element; 0 for a value that is not a Precision.
