@@ -80,6 +80,24 @@ void store_entries(BufferGroup& group, const std::array<CUDABuffer, 2>& entries)
   }
 }
 
+/// Throws std::invalid_argument when `name` is one of the two entries a current child of the
+/// component rolls up into: the registry sizes those from the child, so a buffer of the user's
+/// under that name would be replaced at the child's next change.
+void refuse_child_entry(const std::map<std::string, const void*>& children,
+                        const std::string& name) {
+  for (const auto& linked : children) {
+    const std::string& child = linked.first;
+    for (const char* suffix : {"_shared", "_persistent"}) {
+      if (name == child + suffix) {
+        throw std::invalid_argument(detail::buffer_message(
+            name, "holds child component " + detail::quoted(child) +
+                      " in this parent (the registry sizes it from the child): give the buffer "
+                      "another name"));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 BufferRegistry::BufferRegistry(LayoutOptions options) : m_options(BufferGroup(options).options()) {}
@@ -138,6 +156,7 @@ void BufferRegistry::register_buffer(std::string name, const void* parent, std::
                                      std::optional<LiveInterval> live) {
   std::lock_guard lock(m_mutex);
   const bool existed = find(parent) != nullptr;
+  if (existed) refuse_child_entry(find(parent)->children, name);
   try {
     change_group(parent, find_or_create(parent), [&](BufferGroup& group) {
       group.register_buffer(std::move(name), size, location, persistent, std::move(aliases),
@@ -154,6 +173,7 @@ std::pair<bool, bool> BufferRegistry::update_buffer(const std::string& name, con
   std::lock_guard lock(m_mutex);
   Component* component = find(parent);
   if (!component) return {false, false};
+  refuse_child_entry(component->children, name);
   std::pair<bool, bool> result;
   change_group(parent, *component,
                [&](BufferGroup& group) { result = group.update_buffer(name, update); });
@@ -404,6 +424,7 @@ std::set<std::string> BufferRegistry::update(const void* parent,
     }
     std::string name = key.substr(0, key.size() - location_suffix.size());
     if (!component->group.contains(name)) continue;
+    refuse_child_entry(component->children, name);
     try {
       moves.emplace_back(name, parse_location(value));
     } catch (const std::invalid_argument&) {

@@ -208,6 +208,21 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
   registry_refused("registry.get_child_allocators(&step, &loop, \"outer\")  // a cycle",
                    [&] { registry.get_child_allocators(&step, &loop, "outer"); }, invalid,
                    {"'outer'", "'inner'", "cycle"});
+  registry_refused("registry.register_buffer(\"inner_shared\", &loop, 4, local)  // step's entry",
+                   [&] { registry.register_buffer("inner_shared", &loop, 4, Location::local); },
+                   invalid, {"'inner_shared'", "'inner'", "another name"});
+  registry_refused("registry.update_buffer(\"inner_persistent\", &loop, {.size = 4})",
+                   [&] {
+                     bufreg::BufferUpdate grow;
+                     grow.size = 4;
+                     registry.update_buffer("inner_persistent", &loop, grow);
+                   },
+                   invalid, {"'inner_persistent'", "'inner'"});
+  registry_refused("registry.update(&loop, {{\"inner_shared_location\", \"local\"}})",
+                   [&] {
+                     registry.update(&loop, {{"inner_shared_location", "local"}});
+                   },
+                   invalid, {"'inner_shared'", "'inner'"});
   registry_refused("registry.update(&loop, {{\"state_location\", \"texture\"}})",
                    [&] {
                      registry.update(&loop, {{"state_location", "texture"}});

@@ -202,6 +202,38 @@ TEST(RegisterChild, RefusesToOverwriteAUserBufferOfAnEntryName) {
   EXPECT_TRUE(registry.children(&parent).empty());
 }
 
+TEST(RegisterChild, AChildsEntriesAreTheRegistrysUntilTheChildGoes) {
+  BufferRegistry registry;
+  Component parent, child;
+  registry.register_buffer("a", &child, 2, Location::shared);
+  registry.register_buffer("state", &parent, 3, Location::shared);
+  registry.register_child(&parent, &child, "c");
+  const auto entries = registry.group(&parent)->entries();
+  bufreg::BufferUpdate grow;
+  grow.size = 64;
+  for (const std::string name : {"c_shared", "c_persistent"}) {
+    EXPECT_TRUE(throws_with<std::invalid_argument>(
+        [&] { registry.register_buffer(name, &parent, 64, Location::local); },
+        {"buffer '" + name + "': holds child component 'c' in this parent"}));
+    EXPECT_TRUE(throws_with<std::invalid_argument>(
+        [&] { registry.update_buffer(name, &parent, grow); }, {"'" + name + "'", "'c'"}));
+  }
+  EXPECT_TRUE(throws_with<std::invalid_argument>(
+      [&] {
+        registry.update(&parent, {{"state_location", "local"}, {"c_shared_location", "local"}});
+      },
+      {"'c_shared'", "'c'"}));
+  EXPECT_EQ(registry.group(&parent)->entries(), entries);  // the move of 'state' not applied
+
+  // Names beside the entries stay the user's, and so do the entries once the child is gone.
+  registry.register_buffer("c_shared_copy", &parent, 5, Location::local);
+  EXPECT_EQ(registry.get_allocator("c_shared_copy", &parent).count, 5u);
+  registry.clear_parent(&child);
+  EXPECT_EQ(registry.update_buffer("c_shared", &parent, grow), std::make_pair(true, true));
+  EXPECT_EQ(registry.get_allocator("c_shared", &parent).count, 64u);
+  EXPECT_EQ(registry.get_allocator("c_shared", &parent).region, Region::shared);
+}
+
 TEST(RegisterChild, ANameWhoseChildWasClearedMayBeReused) {
   BufferRegistry registry;
   Component parent, first, second;

@@ -33,7 +33,9 @@ class BufferRegistry {
  public:
   explicit BufferRegistry(LayoutOptions options = {});
 
-  /// BufferGroup::register_buffer on `parent`'s group, created on first use.
+  /// BufferGroup::register_buffer on `parent`'s group, created on first use. The entries a
+  /// current child is rolled up into (`{name}_shared`, `{name}_persistent`) are the registry's:
+  /// register_buffer, update_buffer and update refuse them (std::invalid_argument).
   void register_buffer(std::string name, const void* parent, std::size_t size, Location location,
                        bool persistent = false, std::optional<std::string> aliases = std::nullopt,
                        Precision precision = Precision::float32,

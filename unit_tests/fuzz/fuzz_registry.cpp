@@ -37,20 +37,6 @@ std::optional<std::string> child_name(fuzz::Input& in) {
   }
 }
 
-/// Whether `name` is one of the two entries a child of `parent` rolls up into. The engine accepts
-/// a user's buffer under such a name and replaces it at the child's next roll-up, but only when
-/// that roll-up changes the entries: a rule the model does not follow yet, so the fuzzer leaves
-/// those names alone (the README's fuzzing section says so).
-bool child_entry(const reference::Registry& model, const void* parent, const std::string& name) {
-  const reference::Component* c = model.find(parent);
-  if (!c) return false;
-  for (const auto& [child_name, child] : c->children) {
-    (void)child;
-    if (name == child_name + "_shared" || name == child_name + "_persistent") return true;
-  }
-  return false;
-}
-
 struct State {
   bufreg::LayoutOptions options;
   std::unique_ptr<bufreg::BufferRegistry> registry = std::make_unique<bufreg::BufferRegistry>();
@@ -148,7 +134,6 @@ void run(fuzz::Input& in) {
       case 1: {
         const void* parent = component(in);
         const reference::Buffer b = fuzz::buffer(in);
-        if (child_entry(s.model, parent, b.name)) break;
         const bool accept = s.model.register_buffer(parent, b);
         const std::string named =
             s.model.refused_entry().empty() ? b.name : s.model.refused_entry();
@@ -162,7 +147,6 @@ void run(fuzz::Input& in) {
         const void* parent = component(in);
         const std::string name = fuzz::name(in);
         const bufreg::BufferUpdate update = fuzz::update(in);
-        if (child_entry(s.model, parent, name)) break;
         const auto want = s.model.update_buffer(parent, name, update);
         const std::string named = s.model.refused_entry().empty() ? name : s.model.refused_entry();
         expect<std::invalid_argument>(want.has_value(), named, [&] {
@@ -191,7 +175,6 @@ void run(fuzz::Input& in) {
         static const char* const values[] = {"shared", "local", "Shared", "", "local "};
         for (int k = in.byte() % 4; k > 0; --k) {
           std::string key = fuzz::name(in);
-          if (child_entry(s.model, parent, key)) continue;
           if (in.byte() % 8 != 0) key += "_location";
           settings[key] = values[in.byte() % 5];
         }

@@ -296,8 +296,20 @@ class Registry {
     return found == m_components.end() ? nullptr : &found->second;
   }
 
+  /// Whether `name` is one of the two entries a current child of `parent` is rolled up into:
+  /// those are the registry's, and user calls that name them are refused.
+  bool child_entry(const void* parent, const std::string& name) const {
+    const Component* c = find(parent);
+    if (!c) return false;
+    for (const auto& linked : c->children) {
+      if (name == linked.first + "_shared" || name == linked.first + "_persistent") return true;
+    }
+    return false;
+  }
+
   bool register_buffer(const void* parent, const Buffer& b) {
     m_refused_entry.clear();
+    if (child_entry(parent, b.name)) return false;
     std::map<const void*, Component> components = m_components;
     if (!components.count(parent))
       components.emplace(parent, Component{Group(m_alignment), {}, {}});
@@ -311,9 +323,8 @@ class Registry {
     std::map<const void*, Component> components = m_components;
     const auto found = components.find(parent);
     if (found == components.end()) return std::pair{false, false};
+    if (child_entry(parent, name)) return std::nullopt;
     const auto result = found->second.group.update_buffer(name, update);
-    // Even a call that changes nothing rolls the component up again: a parent's entry the user
-    // registered over is its child's again.
     if (!result || !commit(components, parent)) return std::nullopt;
     return result;
   }
@@ -434,6 +445,7 @@ class Registry {
       }
       const std::string name = key.substr(0, key.size() - suffix.size());
       if (moved.find(name) < 0) continue;
+      if (child_entry(parent, name)) return std::nullopt;
       if (value != "shared" && value != "local") return std::nullopt;
       recognized.insert(key);
     }
