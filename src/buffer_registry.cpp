@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <functional>
+#include <optional>
 #include <stdexcept>
 #include <vector>
 
@@ -130,19 +132,29 @@ void BufferRegistry::stage_parents(Staged& staged, const void* child) {
   const BufferGroup* child_group = staged_child != staged.end() ? &staged_child->second
                                    : find(child)                ? &find(child)->group
                                                                 : nullptr;
-  for (const auto& [key, component] : m_components) {
-    for (const auto& [name, linked] : component->children) {
+  // Parents in address order, each refreshed under all its names for `child` before the
+  // components above it: the same entry is refused first on every run.
+  std::vector<const void*> keys;
+  for (const auto& entry : m_components) keys.push_back(entry.first);
+  std::sort(keys.begin(), keys.end(), std::less<const void*>());
+  for (const void* key : keys) {
+    const Component& component = *m_components.at(key);
+    std::optional<BufferGroup> refreshed;
+    for (const auto& [name, linked] : component.children) {
       if (linked != child) continue;
-      const auto found = staged.find(key);
-      const BufferGroup& current = found != staged.end() ? found->second : component->group;
       const std::array<CUDABuffer, 2> entries =
           child_entries(name, child_group, m_options.alignment);
+      const auto found = staged.find(key);
+      const BufferGroup& current = refreshed               ? *refreshed
+                                   : found != staged.end() ? found->second
+                                                           : component.group;
       if (holds(current, entries)) continue;  // its sizes did not change: nothing to roll up
-      BufferGroup refreshed = current;
-      store_entries(refreshed, entries);
-      staged.insert_or_assign(key, std::move(refreshed));
-      stage_parents(staged, key);  // the components form a DAG: this ends
+      if (!refreshed) refreshed = current;
+      store_entries(*refreshed, entries);
     }
+    if (!refreshed) continue;
+    staged.insert_or_assign(key, std::move(*refreshed));
+    stage_parents(staged, key);  // the components form a DAG: this ends
   }
 }
 
