@@ -75,19 +75,24 @@ std::optional<std::string> interleave_conflict(BufferRegistry& registry, const v
   return std::nullopt;
 }
 
-ArenaAddressing arena_addressing(const BufferGroup& group, Region region, ThreadLayout layout) {
+ArenaAddressing global_memory_addressing(const BufferGroup& group, Region region,
+                                         ThreadLayout layout) {
   const std::size_t bytes = group.arena_size(region);
-  const std::size_t alignment = group.arena_alignment(region);
   const std::size_t width = std::max<std::size_t>(group.element_width(region), 1);
-  const bool warp_shaped = layout == ThreadLayout::warp_shaped;
-  if (region == Region::persistent) {
-    if (warp_shaped && !interleave_conflict(group, region)) {
-      return {warp_tile_threads, warp_tile_threads * detail::round_up(bytes, width)};
-    }
-    return {1, detail::round_up(bytes, std::max(alignment, cache_line_bytes))};
+  if (layout == ThreadLayout::warp_shaped && !interleave_conflict(group, region)) {
+    return {warp_tile_threads, warp_tile_threads * detail::round_up(bytes, width)};
   }
-  if (warp_shaped) return {1, odd_multiple(bytes, std::max<std::size_t>(width, 4))};
-  return {1, detail::round_up(bytes, alignment)};
+  return {1, detail::round_up(bytes, std::max(group.arena_alignment(region), cache_line_bytes))};
+}
+
+ArenaAddressing arena_addressing(const BufferGroup& group, Region region, ThreadLayout layout) {
+  if (region == Region::persistent) return global_memory_addressing(group, region, layout);
+  const std::size_t bytes = group.arena_size(region);
+  const std::size_t width = std::max<std::size_t>(group.element_width(region), 1);
+  if (layout == ThreadLayout::warp_shaped) {
+    return {1, odd_multiple(bytes, std::max<std::size_t>(width, 4))};
+  }
+  return {1, detail::round_up(bytes, group.arena_alignment(region))};
 }
 
 }  // namespace bufreg

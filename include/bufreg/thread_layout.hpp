@@ -68,6 +68,14 @@ struct ArenaAddressing {
 /// bytes to another (see interleave_conflict()).
 ArenaAddressing arena_addressing(const BufferGroup& group, Region region, ThreadLayout layout);
 
+/// The addressing of `group`'s arena `region` kept in global memory for many threads at once
+/// (persistent storage, local buffers in level-1 scratch): under warp_shaped, tiles of 32
+/// threads interleaved element by element (a warp's access is coalesced) unless two buffers of
+/// different widths share bytes there; otherwise rows rounded up to the arena's alignment and a
+/// 64-byte cache line.
+ArenaAddressing global_memory_addressing(const BufferGroup& group, Region region,
+                                         ThreadLayout layout);
+
 /// Why `group`'s `region` cannot be interleaved element by element: the first two buffers of
 /// different element widths whose slices overlap; nothing when there are none.
 std::optional<std::string> interleave_conflict(const BufferGroup& group, Region region);

@@ -56,6 +56,34 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                {"LocalArena<72, 32>"},
                {}});
 
+  // Local buffers in level-1 scratch.
+  bufreg::BufferGroup level1_locals;
+  level1_locals.register_buffer("work", std::size_t{32} << 20, Location::local, false, {},
+                                Precision::uint8);
+  level1_locals.register_buffer("flags", 8, Location::local, false, {}, Precision::uint8);
+  bufreg::KernelPlan<Serial> level1_plan(level1_locals);
+  level1_plan.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  table.check({"plan.configure(TeamPolicy<Serial>(1, 1))  // 32 MiB of locals in level 1",
+               [&] { level1_plan.configure(Kokkos::TeamPolicy<Serial>(1, 1)); },
+               typeid(std::runtime_error),
+               {"level-1 scratch", "'work'", "'flags'", "not even one thread fits"},
+               {}});
+  bufreg::KernelPlan<Serial> level1_small(locals);
+  level1_small.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  auto own_level1 = Kokkos::TeamPolicy<Serial>(1, 1);
+  own_level1.set_scratch_size(1, Kokkos::PerTeam(64));
+  table.check({"plan.configure(policy)  // locals in level 1; the policy has level 1 of its own",
+               [&] { level1_small.configure(own_level1); },
+               invalid,
+               {"64 B of level-1 scratch", "add_level1_scratch()"},
+               {}});
+  const auto level1_policy = level1_small.configure(Kokkos::TeamPolicy<Serial>(1, 1));
+  table.check({"plan.kernel_arenas<128>(policy)  // locals in level 1",
+               [&] { level1_small.kernel_arenas<128>(level1_policy); },
+               invalid,
+               {"level-1 scratch", "without a LocalArena capacity"},
+               {}});
+
   bufreg::BufferGroup shared;
   shared.register_buffer("state", 8, Location::shared);
   bufreg::KernelPlan<Serial> shared_plan(shared);
@@ -119,6 +147,10 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
             bufreg_test::abort_scratch_exhausted);
   table.add("launch with another league or team size than kernel_arenas()", "aborts",
             bufreg_test::abort_other_policy);
+  table.add("arenas.thread(member, local)  // the plan keeps locals in level-1 scratch", "aborts",
+            bufreg_test::abort_local_arena_for_level1);
+  table.add("arenas.thread(member)  // the plan keeps locals on the stack", "aborts",
+            bufreg_test::abort_no_local_arena);
   table.add("arenas.get<float>(interleaved persistent allocator)  // debug builds", "aborts",
             bufreg_test::abort_pointer_to_interleaved);
   // Refused by the compiler (the static_assert in bufreg/kokkos/precision.hpp), where half_t is

@@ -66,6 +66,51 @@ void misuse(typename Misuse<ExecSpace>::Kind kind, int launch_league = 1) {
   Kokkos::fence();
 }
 
+// A kernel that asks for its arenas the other way than its plan keeps local buffers: with a
+// LocalArena when they are in level-1 scratch, without one when they are on the stack.
+template <class ExecSpace, std::size_t Capacity>
+struct LocalStorageMisuse {
+  using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
+  bufreg::KernelArenas<ExecSpace, Capacity> arenas;
+  bufreg::Allocator allocator;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
+    bufreg::LocalArena<Capacity> local;
+    const bufreg::ThreadArenas mine =
+        Capacity == 0 ? arenas.thread(member, local) : arenas.thread(member);
+    mine.get<float>(allocator)[0] = 1.0f;
+  }
+};
+
+template <class ExecSpace>
+void misuse_local_storage(bufreg::LocalStorage storage) {
+  bufreg::BufferGroup group;
+  group.register_buffer("scratchpad", 4, bufreg::Location::local);
+  bufreg::KernelPlan<ExecSpace> plan(group);
+  plan.set_local_storage(storage);
+  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, 1));
+  const bufreg::Allocator allocator = group.get_allocator("scratchpad");
+  if (storage == bufreg::LocalStorage::level1_scratch) {
+    Kokkos::parallel_for("bufreg_test::misuse", policy,
+                         LocalStorageMisuse<ExecSpace, 0>{plan.kernel_arenas(policy), allocator});
+  } else {
+    Kokkos::parallel_for(
+        "bufreg_test::misuse", policy,
+        LocalStorageMisuse<ExecSpace, 16>{plan.template kernel_arenas<16>(policy), allocator});
+  }
+  Kokkos::fence();
+}
+
+TEST(TEST_CATEGORY_DEATH, ALocalArenaForLocalsInLevel1Aborts) {  // one comparison: always on
+  EXPECT_DEATH(misuse_local_storage<TEST_EXECSPACE>(bufreg::LocalStorage::level1_scratch),
+               abort_local_arena_for_level1);
+}
+
+TEST(TEST_CATEGORY_DEATH, NoLocalArenaForLocalsOnTheStackAborts) {
+  EXPECT_DEATH(misuse_local_storage<TEST_EXECSPACE>(bufreg::LocalStorage::stack),
+               abort_no_local_arena);
+}
+
 TEST(TEST_CATEGORY_DEATH, ExhaustedScratchAbortsInsteadOfReturningNull) {
   EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::thread_again),
                abort_scratch_exhausted);

@@ -207,7 +207,8 @@ TEST(TEST_CATEGORY, WarpShapedPlanSkewsLevel0AndInterleavesPersistentStorage) {
             "thread layout: warp_shaped\n"
             "level 0: 448 B per thread, threads 456 B apart (an odd multiple of 8 B: even across "
             "the banks)\n"
-            "persistent: 12 B per thread, interleaved in tiles of 32 threads (coalesced)\n");
+            "persistent: 12 B per thread, interleaved in tiles of 32 threads (coalesced)\n"
+            "local: 0 B per thread, on the stack (LocalArena)\n");
   // 41 threads take two tiles; the storage is laid out and labelled as planned.
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(41, 1));
   plan.template kernel_arenas<0>(policy);
@@ -229,7 +230,8 @@ TEST(TEST_CATEGORY, PersistentBuffersOfDifferentWidthsSharingBytesStayContiguous
   EXPECT_EQ(plan.persistent_bytes_per_thread(), 64u);
   EXPECT_EQ(plan.describe().substr(plan.describe().find("persistent:")),
             "persistent: 32 B per thread, contiguous rows 64 B apart because 'history' (8-byte "
-            "elements) and 'flags' (4-byte elements) share bytes\n");
+            "elements) and 'flags' (4-byte elements) share bytes\n"
+            "local: 0 B per thread, on the stack (LocalArena)\n");
 
   // The same in a child component: the parent's plan sees it.
   bufreg::BufferRegistry registry;
@@ -305,6 +307,60 @@ TEST(TEST_CATEGORY, VectorLanesAreRefusedBeforeLaunch) {
   if (lanes.impl_vector_length() == 1) return;  // host backends of Kokkos 3 drop vector lanes
   EXPECT_TRUE(throws_with<std::invalid_argument>([&] { plan.configure(lanes); },
                                                  {"vector length is 4", "vector length of 1"}));
+}
+
+TEST(TEST_CATEGORY, LocalBuffersInLevel1ScratchAreSizedFromTheLayout) {
+  using ExecSpace = TEST_EXECSPACE;
+  bufreg::BufferGroup group;
+  group.register_buffer("x", 4, bufreg::Location::shared);
+  group.register_buffer("work", 100, bufreg::Location::local, false, {},
+                        bufreg::Precision::float64);
+  group.register_buffer("flags", 3, bufreg::Location::local, false, {}, bufreg::Precision::uint8);
+  const int team = test_team_size<ExecSpace>();
+  const auto level1_of = [&](const Kokkos::TeamPolicy<ExecSpace>& policy) {
+    return static_cast<std::size_t>(policy.scratch_size(1, team));
+  };
+
+  // Warp-shaped: tiles of 32 threads, each thread's 803 B rounded up to whole doubles.
+  bufreg::KernelPlan<ExecSpace> warp(group, bufreg::ThreadLayout::warp_shaped);
+  EXPECT_EQ(warp.local_storage(), bufreg::LocalStorage::stack);
+  EXPECT_EQ(warp.level1_bytes_per_team(team), 0u);
+  warp.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  EXPECT_EQ(warp.local_addressing().tile_threads, 32u);
+  EXPECT_EQ(warp.local_addressing().tile_bytes, 32u * 808u);
+  // Per team one tile for the partial one and 16 B of alignment slack; per thread a tile's share.
+  EXPECT_EQ(warp.level1_bytes_per_team(team), 32u * 808u + 16u + 808u * idx(team));
+  EXPECT_EQ(warp.describe().substr(warp.describe().find("local:")),
+            "local: 803 B per thread, in level-1 scratch, interleaved in tiles of 32 threads "
+            "(coalesced)\n");
+  auto policy = warp.configure(Kokkos::TeamPolicy<ExecSpace>(3, team));
+  EXPECT_EQ(level1_of(policy), warp.level1_bytes_per_team(team));
+  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)),
+            warp.level0_bytes_per_team(team));
+  warp.add_level1_scratch(64, 8);
+  EXPECT_EQ(warp.level1_bytes_per_team(team), 32u * 808u + 16u + 64u + (808u + 8u) * idx(team));
+  policy = warp.configure(Kokkos::TeamPolicy<ExecSpace>(3, team));
+  EXPECT_EQ(level1_of(policy), warp.level1_bytes_per_team(team));
+  warp.kernel_arenas(policy);  // no LocalArena capacity
+
+  // Contiguous rows, each rounded up to a 64-byte cache line.
+  bufreg::KernelPlan<ExecSpace> rows(group, bufreg::ThreadLayout::thread_contiguous);
+  rows.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  EXPECT_EQ(rows.local_addressing().tile_threads, 1u);
+  EXPECT_EQ(rows.local_addressing().tile_bytes, 832u);
+  EXPECT_EQ(rows.level1_bytes_per_team(team), 16u + 832u * idx(team));
+  EXPECT_EQ(level1_of(rows.configure(Kokkos::TeamPolicy<ExecSpace>(3, team))),
+            rows.level1_bytes_per_team(team));
+
+  // Without local buffers the plan leaves level 1 to the policy.
+  bufreg::BufferGroup shared_only;
+  shared_only.register_buffer("x", 4, bufreg::Location::shared);
+  bufreg::KernelPlan<ExecSpace> none(shared_only);
+  none.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  EXPECT_EQ(none.level1_bytes_per_team(team), 0u);
+  Kokkos::TeamPolicy<ExecSpace> own(3, team);
+  own.set_scratch_size(1, Kokkos::PerTeam(64));
+  EXPECT_EQ(level1_of(none.configure(own)), 64u);
 }
 
 }  // namespace bufreg_test

@@ -75,14 +75,17 @@ constexpr int max_elements = 9;
 constexpr std::size_t local_capacity = 192;
 constexpr std::size_t local_alignment = 64;
 
-template <class ExecSpace>
+// Level1: the plan keeps the local buffers in level-1 scratch (LocalStorage::level1_scratch).
+template <class ExecSpace, bool Level1 = false>
 struct FillAndVerify {
   using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
-  bufreg::KernelArenas<ExecSpace, local_capacity, local_alignment> arenas;
+  static constexpr std::size_t capacity = Level1 ? 0 : local_capacity;
+  bufreg::KernelArenas<ExecSpace, capacity, local_alignment> arenas;
   bufreg::Allocator a[11];
   Kokkos::View<double***, typename ExecSpace::memory_space> out;
   Kokkos::View<int*, typename ExecSpace::memory_space> misaligned;
   std::size_t shared_stride, alignment;
+  std::size_t local_tile_bytes;  // Level1: bytes of a tile of local arenas
   bool contiguous;  // ThreadLayout::thread_contiguous: slices keep the group's alignment
 
   template <class T>
@@ -110,11 +113,18 @@ struct FillAndVerify {
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
-    bufreg::LocalArena<local_capacity, local_alignment> local;
-    const bufreg::ThreadArenas mine = arenas.thread(member, local);
+    bufreg::LocalArena<capacity, local_alignment> local;
+    bufreg::ThreadArenas mine;
+    if constexpr (Level1) {
+      mine = arenas.thread(member);
+      // Level-1 scratch is the team's: the first thread of each tile poisons the tile.
+      if (mine.local().lane == 0) poison(mine.local().tile, local_tile_bytes);
+    } else {
+      mine = arenas.thread(member, local);
+      poison(local.bytes, local_capacity);
+    }
     const int t = member.league_rank() * member.team_size() + member.team_rank();
     poison(mine.shared_base(), shared_stride);  // persistent storage is poisoned before launch
-    poison(local.bytes, local_capacity);
     member.team_barrier();
 
     fill<float>(mine, a[0], t, s_f32);
@@ -153,20 +163,22 @@ double expected(int thread, int row, std::size_t element) {
   return as_double(pattern<T>(thread, row, static_cast<int>(element)));
 }
 
-template <class ExecSpace>
+template <class ExecSpace, bool Level1 = false>
 void run_fill_and_verify(std::size_t alignment, bufreg::ThreadLayout layout) {
   MixedGroup buffers(alignment);
   ASSERT_TRUE(buffers.group.placements()[9].inside_parent);   // a_in
   ASSERT_FALSE(buffers.group.placements()[8].inside_parent);  // a_out
   ASSERT_TRUE(buffers.group.placements()[10].inside_parent);  // a_pers
   bufreg::KernelPlan<ExecSpace> plan(buffers.group, layout);
+  if (Level1) plan.set_local_storage(bufreg::LocalStorage::level1_scratch);
   const int team = test_team_size<ExecSpace>();
   const int league = 40;  // whole and partial tiles of 32 interleaved threads
   auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(league, team));
   const int threads = league * team;
 
-  FillAndVerify<ExecSpace> kernel{
-      plan.template kernel_arenas<local_capacity, local_alignment>(policy),
+  FillAndVerify<ExecSpace, Level1> kernel{
+      plan.template kernel_arenas<FillAndVerify<ExecSpace, Level1>::capacity, local_alignment>(
+          policy),
       {buffers.s_f32, buffers.s_f64, buffers.s_i32, buffers.s_half, buffers.p_f64, buffers.p_i64,
        buffers.l_f32, buffers.l_u8, buffers.a_out, buffers.a_in, buffers.a_pers},
       Kokkos::View<double***, typename ExecSpace::memory_space>("bufreg_test::out", idx(threads),
@@ -174,6 +186,7 @@ void run_fill_and_verify(std::size_t alignment, bufreg::ThreadLayout layout) {
       Kokkos::View<int*, typename ExecSpace::memory_space>("bufreg_test::misaligned", idx(threads)),
       plan.shared_bytes_per_thread(),
       alignment,
+      plan.local_addressing().tile_bytes,
       layout == bufreg::ThreadLayout::thread_contiguous};
   Kokkos::deep_copy(plan.persistent_storage().view(), poison_byte);
   Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
@@ -230,6 +243,18 @@ TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWarpShaped) {
 
 TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWarpShapedAtAlignment64) {
   run_fill_and_verify<TEST_EXECSPACE>(64, bufreg::ThreadLayout::warp_shaped);
+}
+
+TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWithLocalsInLevel1) {
+  run_fill_and_verify<TEST_EXECSPACE, true>(16, bufreg::ThreadLayout::thread_contiguous);
+}
+
+TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWithLocalsInLevel1At64) {
+  run_fill_and_verify<TEST_EXECSPACE, true>(64, bufreg::ThreadLayout::thread_contiguous);
+}
+
+TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWithLocalsInLevel1WarpShaped) {
+  run_fill_and_verify<TEST_EXECSPACE, true>(16, bufreg::ThreadLayout::warp_shaped);
 }
 
 }  // namespace bufreg_test

@@ -15,8 +15,10 @@
 namespace bufreg {
 
 /// Captured by value in a kernel launched with the policy KernelPlan::configure() returned;
-/// made by KernelPlan::kernel_arenas(). The kernel declares a
-/// `LocalArena<LocalCapacity, LocalAlignment>` per thread for the local buffers.
+/// made by KernelPlan::kernel_arenas(). For a plan with LocalStorage::stack the kernel declares
+/// a `LocalArena<LocalCapacity, LocalAlignment>` per thread for the local buffers and passes it
+/// to thread(member, local); with LocalStorage::level1_scratch they are in level-1 scratch, and
+/// the kernel calls thread(member).
 template <class ExecutionSpace, std::size_t LocalCapacity, std::size_t LocalAlignment = 16>
 class KernelArenas {
  public:
@@ -33,6 +35,9 @@ class KernelArenas {
     std::size_t persistent_tile_bytes;      // bytes of one persistent tile
     std::uint32_t persistent_bytes;         // one thread's persistent arena
     std::uint32_t local_bytes;              // one thread's local arena
+    std::uint32_t local_tile_threads;       // in level-1 scratch: threads a tile interleaves,
+    std::uint32_t local_tile_bytes;         // bytes of one tile
+    std::uint32_t local_alignment;          // and of the team's block; 0: locals on the stack
     std::uint32_t team_size;                // the team size the plan was configured for
     std::uint32_t threads;                  // threads the persistent storage holds
     std::uint32_t generation;               // of the plan's layout (debug builds check it)
@@ -59,6 +64,49 @@ class KernelArenas {
   template <class TeamMember>
   KOKKOS_INLINE_FUNCTION ThreadArenas thread(const TeamMember& member,
                                              local_arena_type& local) const {
+    if (m_layout.local_alignment != 0) {
+      Kokkos::abort(
+          "bufreg: the plan keeps local buffers in level-1 scratch: call "
+          "KernelArenas::thread(member), without a LocalArena");
+    }
+    return arenas(member, ThreadArenas::Interleaved{local.bytes, m_layout.local_bytes, 0, 1});
+  }
+
+  /// As thread(member, local), for a plan with LocalStorage::level1_scratch (or no local
+  /// buffers): this member's local arena is its part of the team's level-1 scratch, taken
+  /// here, so call it before the kernel takes level-1 scratch of its own.
+  template <class TeamMember>
+  KOKKOS_INLINE_FUNCTION ThreadArenas thread(const TeamMember& member) const {
+    if (m_layout.local_alignment == 0) {
+      if (m_layout.local_bytes > 0) {
+        Kokkos::abort(
+            "bufreg: the plan keeps local buffers on the stack: declare a LocalArena and call "
+            "KernelArenas::thread(member, local)");
+      }
+      return arenas(member, ThreadArenas::Interleaved{});
+    }
+    const auto team_size = static_cast<std::size_t>(member.team_size());
+    const std::size_t tile_threads = m_layout.local_tile_threads;
+    const std::size_t tiles = (team_size + tile_threads - 1) / tile_threads;
+    void* team_block = member.team_scratch(1).get_shmem_aligned(
+        tiles * m_layout.local_tile_bytes, static_cast<std::ptrdiff_t>(m_layout.local_alignment));
+    if (team_block == nullptr) {
+      Kokkos::abort(
+          "bufreg: level-1 scratch exhausted: launch with the policy KernelPlan::configure() "
+          "returned, and call KernelArenas::thread() once per team member before taking "
+          "level-1 scratch of the kernel's own");
+    }
+    const auto rank = static_cast<std::size_t>(member.team_rank());
+    return arenas(
+        member, ThreadArenas::Interleaved{static_cast<unsigned char*>(team_block) +
+                                              rank / tile_threads * m_layout.local_tile_bytes,
+                                          m_layout.local_bytes, rank % tile_threads, tile_threads});
+  }
+
+ private:
+  template <class TeamMember>
+  KOKKOS_INLINE_FUNCTION ThreadArenas arenas(const TeamMember& member,
+                                             const ThreadArenas::Interleaved& local) const {
     const auto team_size = static_cast<std::size_t>(member.team_size());
     const auto rank = static_cast<std::size_t>(member.team_rank());
     unsigned char* shared = nullptr;
@@ -79,7 +127,7 @@ class KernelArenas {
           "bufreg: kernel launched with another policy than kernel_arenas() was made for");
     }
     const std::size_t tile_threads = m_layout.persistent_tile_threads;
-    const ThreadArenas::Persistent persistent{
+    const ThreadArenas::Interleaved persistent{
         m_persistent.data() + thread / tile_threads * m_layout.persistent_tile_bytes,
         m_layout.persistent_bytes, thread % tile_threads, tile_threads};
 #if BUFREG_IMPL_DEBUG
@@ -88,11 +136,10 @@ class KernelArenas {
 #else
     const detail::DeviceNames names{};
 #endif
-    return ThreadArenas(shared, m_layout.shared_bytes, persistent, local.bytes, LocalCapacity,
-                        names, m_layout.generation);
+    return ThreadArenas(shared, m_layout.shared_bytes, persistent, local, names,
+                        m_layout.generation);
   }
 
- private:
   Layout m_layout{};
   Kokkos::View<unsigned char*, memory_space> m_persistent;
 #if BUFREG_IMPL_DEBUG

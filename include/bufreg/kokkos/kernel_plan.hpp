@@ -19,11 +19,12 @@
 #include <bufreg/buffer_group.hpp>
 #include <bufreg/buffer_registry.hpp>
 #include <bufreg/detail/kokkos_debug.hpp>
+#include <bufreg/detail/kokkos_profiling_region.hpp>
 #include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/name_table.hpp>
-#include <bufreg/detail/kokkos_profiling_region.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
 #include <bufreg/kokkos/kernel_arenas.hpp>
+#include <bufreg/kokkos/local_storage.hpp>
 #include <bufreg/kokkos/persistent_storage.hpp>
 #include <bufreg/thread_layout.hpp>
 
@@ -65,6 +66,10 @@ constexpr ThreadLayout default_thread_layout() {
 ///   bufreg::StridedSpan<double> state = mine.span<double>(state_allocator);
 /// });
 /// \endcode
+///
+/// With `plan.set_local_storage(bufreg::LocalStorage::level1_scratch)` before configure(), the
+/// local buffers live in level-1 scratch sized from the layout: `plan.kernel_arenas(policy)`
+/// without a capacity, and `arenas.thread(member)` without a LocalArena.
 template <class ExecutionSpace = Kokkos::DefaultExecutionSpace>
 class KernelPlan {
  public:
@@ -121,8 +126,8 @@ class KernelPlan {
   ThreadLayout thread_layout() const { return m_layout; }
   const ArenaAddressing& shared_addressing() const { return m_shared; }
   const ArenaAddressing& persistent_addressing() const { return m_persistent_addressing; }
-  /// One line per arena: its bytes per thread and how threads are laid out, and why warp-shaped
-  /// persistent storage fell back to contiguous rows where it did.
+  /// One line per arena: its bytes per thread, where it lives and how threads are laid out, and
+  /// why warp-shaped persistent storage fell back to contiguous rows where it did.
   std::string describe() const {
     std::string text = std::string("thread layout: ") + to_string(m_layout) + "\n";
     text +=
@@ -139,6 +144,14 @@ class KernelPlan {
                   " threads (coalesced)"
             : "contiguous rows " + std::to_string(m_persistent_addressing.tile_bytes) + " B apart";
     if (m_persistent_fallback) text += " because " + *m_persistent_fallback;
+    text += "\nlocal: " + std::to_string(m_local_bytes) + " B per thread, ";
+    if (m_local_storage == LocalStorage::stack) return text + "on the stack (LocalArena)\n";
+    text += "in level-1 scratch, ";
+    text += m_local_addressing.tile_threads > 1
+                ? "interleaved in tiles of " + std::to_string(m_local_addressing.tile_threads) +
+                      " threads (coalesced)"
+                : "contiguous rows " + std::to_string(m_local_addressing.tile_bytes) + " B apart";
+    if (m_local_fallback) text += " because " + *m_local_fallback;
     return text + "\n";
   }
 
@@ -154,23 +167,44 @@ class KernelPlan {
     m_extra_team += per_team;
     m_extra_thread += per_thread;
   }
+  /// Where the local buffers live (LocalStorage::stack unless set); set it before configure().
+  LocalStorage local_storage() const { return m_local_storage; }
+  void set_local_storage(LocalStorage storage) { m_local_storage = storage; }
+  /// How level-1 scratch lays out the threads' local arenas (LocalStorage::level1_scratch).
+  const ArenaAddressing& local_addressing() const { return m_local_addressing; }
+  /// Level-1 scratch bytes a team of `team_size` gets from configure(): the threads' local
+  /// arenas when they are in level 1 (whole tiles, and the alignment slack of their start), and
+  /// any extra level-1 scratch; 0 when level 1 is the policy's own.
+  std::size_t level1_bytes_per_team(int team_size) const {
+    return level1_team_bytes() + level1_thread_bytes() * static_cast<std::size_t>(team_size);
+  }
+  /// Level-1 scratch the kernel uses besides bufreg's, for plans that keep local buffers there
+  /// (configure() then sets the policy's level 1 from the plan, as it does level 0).
+  void add_level1_scratch(std::size_t per_team, std::size_t per_thread) {
+    m_extra1_team += per_team;
+    m_extra1_thread += per_thread;
+  }
   /// Bytes of persistent storage each thread of a launch takes.
   std::size_t persistent_bytes_per_thread() const {
     return m_persistent_addressing.tile_bytes / m_persistent_addressing.tile_threads;
   }
   std::size_t local_bytes_per_thread() const { return m_local_bytes; }
 
-  /// `policy` with its level-0 scratch set to level0_bytes_per_team(); everything else the
-  /// policy carries is kept. Throws std::runtime_error, before any launch, when that exceeds
-  /// `TeamPolicy::scratch_size_max(0)`, naming the largest shared buffers and the largest team
-  /// size that would fit; std::invalid_argument for a policy whose team size is still AUTO (use
-  /// the overload taking the functor) or whose vector length is over 1.
+  /// `policy` with its level-0 scratch set to level0_bytes_per_team() and, when the local
+  /// buffers are in level-1 scratch, its level 1 to level1_bytes_per_team(); everything else
+  /// the policy carries is kept. Throws std::runtime_error, before any launch, when a level
+  /// exceeds `TeamPolicy::scratch_size_max(level)`, naming the largest buffers there and the
+  /// largest team size that would fit; std::invalid_argument for a policy whose team size is
+  /// still AUTO (use the overload taking the functor), whose vector length is over 1, or that
+  /// already asks for level-1 scratch when the plan sets level 1 (declare the kernel's own with
+  /// add_level1_scratch()).
   template <class... Properties>
   Kokkos::TeamPolicy<Properties...> configure(Kokkos::TeamPolicy<Properties...> policy) const {
     check_space<Properties...>();
     const detail::ProfilingRegion region("bufreg::KernelPlan::configure");
     check_current();
     check_vector_length(policy);
+    check_level1_is_free(policy);
     if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
       throw std::invalid_argument(
           "bufreg: the policy's team size is AUTO; pass the functor to configure() so the "
@@ -193,6 +227,7 @@ class KernelPlan {
     const detail::ProfilingRegion region("bufreg::KernelPlan::configure");
     check_current();
     check_vector_length(policy);
+    check_level1_is_free(policy);
     if (policy.impl_auto_team_size() || policy.team_size() <= 0) {
       const int largest = largest_team_size(policy, functor, tag);
       with_scratch(policy);
@@ -222,7 +257,7 @@ class KernelPlan {
     return policy;
   }
 
-  /// The largest team size whose level-0 scratch fits `scratch_size_max(0)` and that Kokkos
+  /// The largest team size whose scratch fits `scratch_size_max` at each level and that Kokkos
   /// allows for `functor` launched as `Tag` once the scratch is set. Throws std::runtime_error
   /// if not even one thread fits.
   template <class... Properties, class Functor, class Tag = Kokkos::ParallelForTag>
@@ -234,19 +269,21 @@ class KernelPlan {
     with_scratch(policy);
     const int kokkos_max = policy.team_size_max(functor, tag);
     const int fits = team_size_that_fits(policy);
-    if (fits < 1) throw std::runtime_error(limit_message(policy, 1));
+    if (fits < 1) throw std::runtime_error(fits_message(policy, 1));
     return std::min(kokkos_max, fits);
   }
 
   /// The handle kernels capture, for launches with `policy` (as configure() returned it) and a
-  /// `LocalArena<LocalCapacity, LocalAlignment>` per thread. Grows the persistent storage to
+  /// `LocalArena<LocalCapacity, LocalAlignment>` per thread (no capacity for a plan whose local
+  /// buffers are in level-1 scratch, or that has none). Grows the persistent storage to
   /// every thread of the launch, allocating and copying on the instance `space` (debug builds
   /// also copy the buffer names there, once per plan) without waiting for it: launch on `space`,
   /// or fence it before launching on another instance. Throws std::invalid_argument, before
-  /// anything is allocated, if the local buffers do not fit the LocalArena, or the policy lacks
-  /// the scratch configure() adds or has vector lanes; std::logic_error if the layout moved since
+  /// anything is allocated, if the local buffers do not fit the LocalArena (or are in level-1
+  /// scratch and a capacity is given), or the policy lacks the scratch configure() adds or has
+  /// vector lanes; std::logic_error if the layout moved since
   /// the plan was made. An instance of another execution space than the plan's does not compile.
-  template <std::size_t LocalCapacity, std::size_t LocalAlignment = 16, class Space,
+  template <std::size_t LocalCapacity = 0, std::size_t LocalAlignment = 16, class Space,
             class... Properties>
   KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment> kernel_arenas(
       const Space& space, const Kokkos::TeamPolicy<Properties...>& policy) {
@@ -261,7 +298,7 @@ class KernelPlan {
 
   /// As kernel_arenas(ExecutionSpace(), policy), and done when it returns: that instance is
   /// fenced when anything was allocated or copied, so any instance may launch the kernel.
-  template <std::size_t LocalCapacity, std::size_t LocalAlignment = 16, class... Properties>
+  template <std::size_t LocalCapacity = 0, std::size_t LocalAlignment = 16, class... Properties>
   KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment> kernel_arenas(
       const Kokkos::TeamPolicy<Properties...>& policy) {
     check_space<Properties...>();
@@ -335,7 +372,12 @@ class KernelPlan {
         m_persistent_bytes(group.persistent_local_buffer_size()),
         m_local_alignment(group.arena_alignment(Region::local)),
         m_local_bytes(group.local_buffer_size()),
-        m_largest_shared(largest_shared_buffers(group)),
+        m_local_addressing(global_memory_addressing(group, Region::local, layout)),
+        m_local_fallback(layout == ThreadLayout::warp_shaped
+                             ? interleave_conflict(group, Region::local)
+                             : std::nullopt),
+        m_largest_shared(largest_buffers(group, Region::shared)),
+        m_largest_local(largest_buffers(group, Region::local)),
         m_label(std::move(label)),
         m_storage(labelled(m_label, "bufreg::persistent")) {}
 
@@ -435,12 +477,12 @@ class KernelPlan {
     return *group;
   }
 
-  /// The three largest shared buffers that take space of their own (not inside a parent).
-  static std::vector<NamedSize> largest_shared_buffers(const BufferGroup& group) {
+  /// The three largest buffers of `region` that take space of their own (not inside a parent).
+  static std::vector<NamedSize> largest_buffers(const BufferGroup& group, Region region) {
     std::vector<NamedSize> sizes;
     const auto& placements = group.placements();
     for (std::size_t i = 0; i < placements.size(); ++i) {
-      if (placements[i].region == Region::shared && !placements[i].inside_parent) {
+      if (placements[i].region == region && !placements[i].inside_parent) {
         sizes.push_back({group.entries()[i].name(), placements[i].slice.size()});
       }
     }
@@ -462,45 +504,102 @@ class KernelPlan {
   }
   std::size_t thread_bytes() const { return m_extra_thread + m_shared.tile_bytes; }
 
+  /// Whether configure() sets level 1: the local buffers are there.
+  bool local_in_level1() const {
+    return m_local_storage == LocalStorage::level1_scratch && m_local_bytes > 0;
+  }
+  /// A team's tiles of local arenas take ceil(team / tile_threads) tiles: per thread a tile's
+  /// share, per team one tile more (the partial one) and the alignment slack.
+  std::size_t level1_team_bytes() const {
+    if (!local_in_level1()) return 0;
+    const bool tiled = m_local_addressing.tile_threads > 1;
+    return m_extra1_team + (tiled ? m_local_addressing.tile_bytes : 0) + level1_alignment();
+  }
+  /// Of a team's block of local arenas: the group's alignment, and at least 16 bytes (every
+  /// element type's) for the interleaved tiles.
+  std::size_t level1_alignment() const { return std::max<std::size_t>(m_local_alignment, 16); }
+  std::size_t level1_thread_bytes() const {
+    if (!local_in_level1()) return 0;
+    return m_extra1_thread + m_local_addressing.tile_bytes / m_local_addressing.tile_threads;
+  }
+
   template <class Policy>
   void with_scratch(Policy& policy) const {
     policy.set_scratch_size(0, Kokkos::PerTeam(scratch_count(team_bytes())),
                             Kokkos::PerThread(scratch_count(thread_bytes())));
+    if (local_in_level1()) {
+      policy.set_scratch_size(1, Kokkos::PerTeam(scratch_count(level1_team_bytes())),
+                              Kokkos::PerThread(scratch_count(level1_thread_bytes())));
+    }
   }
 
-  /// Largest team size whose level-0 scratch fits.
+  /// Refuses a policy with level-1 scratch of its own when the plan sets level 1: configure()
+  /// would replace it, and the kernel would lose it silently.
+  template <class Policy>
+  void check_level1_is_free(const Policy& policy) const {
+    if (!local_in_level1()) return;
+    const auto requested = static_cast<std::size_t>(policy.scratch_size(1, 1));
+    if (requested == 0) return;
+    throw std::invalid_argument(
+        "bufreg: the policy asks for " + detail::format_bytes(requested) +
+        " of level-1 scratch, but the plan keeps local buffers there and sets level 1 itself: "
+        "declare the kernel's own with KernelPlan::add_level1_scratch()");
+  }
+
+  /// Largest team size whose team and thread bytes fit `limit` (0: not one thread).
+  static int team_size_within(std::size_t limit, std::size_t per_team, std::size_t per_thread) {
+    if (per_team > limit) return 0;
+    if (per_thread == 0) return std::numeric_limits<int>::max();
+    return static_cast<int>(
+        std::min<std::size_t>((limit - per_team) / per_thread, std::numeric_limits<int>::max()));
+  }
+
+  /// Largest team size whose scratch fits at both levels.
   template <class Policy>
   int team_size_that_fits(const Policy&) const {
-    const auto limit = static_cast<std::size_t>(Policy::scratch_size_max(0));
-    if (team_bytes() > limit) return 0;
-    if (thread_bytes() == 0) return std::numeric_limits<int>::max();
-    return static_cast<int>(std::min<std::size_t>((limit - team_bytes()) / thread_bytes(),
-                                                  std::numeric_limits<int>::max()));
+    return std::min(team_size_within(static_cast<std::size_t>(Policy::scratch_size_max(0)),
+                                     team_bytes(), thread_bytes()),
+                    team_size_within(static_cast<std::size_t>(Policy::scratch_size_max(1)),
+                                     level1_team_bytes(), level1_thread_bytes()));
   }
 
   template <class Policy>
   void check_fits(const Policy& policy) const {
     if (policy.team_size() > team_size_that_fits(policy)) {
-      throw std::runtime_error(limit_message(policy, policy.team_size()));
+      throw std::runtime_error(fits_message(policy, policy.team_size()));
     }
   }
 
+  /// Why a team of `team_size` does not fit: the first level it overflows.
   template <class Policy>
-  std::string limit_message(const Policy& policy, int team_size) const {
-    const std::size_t needed = level0_bytes_per_team(team_size);
-    std::string message =
-        "bufreg: a team of " + std::to_string(team_size) + " needs " +
-        detail::format_bytes(needed) + " of level-0 scratch (" +
-        std::to_string(m_shared.tile_bytes) + " B of shared buffers per thread), over the " +
-        detail::format_bytes(static_cast<std::size_t>(Policy::scratch_size_max(0))) + " " +
-        ExecutionSpace::name() + " allows; largest shared buffers:";
-    for (std::size_t i = 0; i < m_largest_shared.size(); ++i) {
-      message += (i ? ", " : " ") + detail::quoted(m_largest_shared[i].name) + " (" +
-                 std::to_string(m_largest_shared[i].bytes) + " B)";
-    }
+  std::string fits_message(const Policy& policy, int team_size) const {
+    const bool level0 =
+        level0_bytes_per_team(team_size) > static_cast<std::size_t>(Policy::scratch_size_max(0));
     const int fits = team_size_that_fits(policy);
+    std::string message =
+        level0 ? level_message<Policy>(0, level0_bytes_per_team(team_size), m_shared.tile_bytes,
+                                       "shared", m_largest_shared)
+               : level_message<Policy>(1, level1_bytes_per_team(team_size), level1_thread_bytes(),
+                                       "local", m_largest_local);
+    message = "bufreg: a team of " + std::to_string(team_size) + " needs " + message;
     message += fits >= 1 ? "; a team size of " + std::to_string(fits) + " fits"
-                         : "; not even one thread fits: move buffers to local memory";
+               : level0  ? "; not even one thread fits: move buffers to local memory"
+                         : "; not even one thread fits: make the local buffers smaller";
+    return message;
+  }
+
+  template <class Policy>
+  static std::string level_message(int level, std::size_t needed, std::size_t per_thread,
+                                   const char* kind, const std::vector<NamedSize>& largest) {
+    std::string message =
+        detail::format_bytes(needed) + " of level-" + std::to_string(level) + " scratch (" +
+        std::to_string(per_thread) + " B of " + kind + " buffers per thread), over the " +
+        detail::format_bytes(static_cast<std::size_t>(Policy::scratch_size_max(level))) + " " +
+        ExecutionSpace::name() + " allows; largest " + kind + " buffers:";
+    for (std::size_t i = 0; i < largest.size(); ++i) {
+      message += (i ? ", " : " ") + detail::quoted(largest[i].name) + " (" +
+                 std::to_string(largest[i].bytes) + " B)";
+    }
     return message;
   }
 
@@ -509,16 +608,25 @@ class KernelPlan {
   std::pair<KernelArenas<ExecutionSpace, LocalCapacity, LocalAlignment>, bool> arenas_on(
       const ExecutionSpace& space, const Kokkos::TeamPolicy<Properties...>& policy) {
     check_vector_length(policy);
-    check_local_capacity(LocalCapacity, LocalAlignment);
-    const int team_size = policy.team_size();
-    // Kokkos 3 on CUDA reports scratch as int, elsewhere as size_t.
-    const auto scratch = static_cast<std::size_t>(policy.scratch_size(0, team_size));
-    if (policy.impl_auto_team_size() || team_size <= 0 ||
-        scratch < level0_bytes_per_team(team_size)) {
+    if (!local_in_level1()) {
+      check_local_capacity(LocalCapacity, LocalAlignment);
+    } else if (LocalCapacity > 0) {
       throw std::invalid_argument(
-          "bufreg: kernel_arenas() needs the policy configure() returned (it has " +
-          std::to_string(scratch) + " bytes of level-0 scratch, " + "bufreg needs " +
-          std::to_string(level0_bytes_per_team(team_size)) + ")");
+          "bufreg: the plan keeps local buffers in level-1 scratch: call kernel_arenas(policy) "
+          "without a LocalArena capacity, and KernelArenas::thread(member) without a LocalArena");
+    }
+    const int team_size = policy.team_size();
+    for (int level : {0, 1}) {
+      // Kokkos 3 on CUDA reports scratch as int, elsewhere as size_t.
+      const auto scratch = static_cast<std::size_t>(policy.scratch_size(level, team_size));
+      const std::size_t needed =
+          level == 0 ? level0_bytes_per_team(team_size) : level1_bytes_per_team(team_size);
+      if (policy.impl_auto_team_size() || team_size <= 0 || scratch < needed) {
+        throw std::invalid_argument(
+            "bufreg: kernel_arenas() needs the policy configure() returned (it has " +
+            std::to_string(scratch) + " bytes of level-" + std::to_string(level) +
+            " scratch, bufreg needs " + std::to_string(needed) + ")");
+      }
     }
     const auto threads =
         static_cast<std::size_t>(policy.league_size()) * static_cast<std::size_t>(team_size);
@@ -531,6 +639,9 @@ class KernelPlan {
         m_persistent_addressing.tile_bytes,
         narrow(m_persistent_bytes, "persistent bytes per thread"),
         narrow(m_local_bytes, "local bytes per thread"),
+        narrow(m_local_addressing.tile_threads, "threads per level-1 tile"),
+        narrow(m_local_addressing.tile_bytes, "level-1 bytes per tile"),
+        local_in_level1() ? narrow(level1_alignment(), "level-1 alignment") : 0,
         narrow(static_cast<std::size_t>(team_size), "team size"),
         narrow(threads, "threads in the launch"),
         m_generations.at("")};
@@ -584,9 +695,15 @@ class KernelPlan {
   std::size_t m_persistent_bytes;
   std::size_t m_local_alignment;
   std::size_t m_local_bytes;
+  ArenaAddressing m_local_addressing;           // of the local arenas in level-1 scratch
+  std::optional<std::string> m_local_fallback;  // why they are not interleaved there
   std::vector<NamedSize> m_largest_shared;
+  std::vector<NamedSize> m_largest_local;
+  LocalStorage m_local_storage = LocalStorage::stack;
   std::size_t m_extra_team = 0;
   std::size_t m_extra_thread = 0;
+  std::size_t m_extra1_team = 0;
+  std::size_t m_extra1_thread = 0;
   std::string m_label;
   PersistentStorage<memory_space> m_storage;
   Kokkos::View<char*, memory_space> m_names;  // the buffer names, in debug builds

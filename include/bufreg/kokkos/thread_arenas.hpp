@@ -25,9 +25,10 @@ namespace bufreg {
 /// \endcode
 class ThreadArenas {
  public:
-  /// Where this thread's persistent arena is: its tile of the storage, its place in the tile
-  /// and the tile's thread count (1 for contiguous rows; see ArenaAddressing).
-  struct Persistent {
+  /// Where this thread's arena lies in storage it shares with other threads (persistent
+  /// storage; local buffers in level-1 scratch): its tile, its place in the tile and the tile's
+  /// thread count (1 for contiguous rows; see ArenaAddressing).
+  struct Interleaved {
     unsigned char* tile = nullptr;
     std::size_t bytes = 0;
     std::size_t lane = 0;
@@ -37,14 +38,12 @@ class ThreadArenas {
   KOKKOS_DEFAULTED_FUNCTION ThreadArenas() = default;
 
   KOKKOS_INLINE_FUNCTION ThreadArenas(unsigned char* shared, std::size_t shared_bytes,
-                                      Persistent persistent, unsigned char* local,
-                                      std::size_t local_bytes, detail::DeviceNames names = {},
-                                      std::uint32_t generation = 0)
+                                      Interleaved persistent, Interleaved local,
+                                      detail::DeviceNames names = {}, std::uint32_t generation = 0)
       : m_shared(shared),
-        m_local(local),
         m_persistent(persistent),
+        m_local(local),
         m_shared_bytes(shared_bytes),
-        m_local_bytes(local_bytes),
         m_names(names),
         m_generation(generation) {}
 
@@ -72,8 +71,9 @@ class ThreadArenas {
     return elements;
   }
 
-  /// The same buffer as a plain `T*`, for buffers in contiguous storage (every buffer outside
-  /// warp_shaped persistent storage). Debug builds abort on an interleaved buffer.
+  /// The same buffer as a plain `T*`, for buffers in contiguous storage (every buffer except
+  /// those warp_shaped interleaves: persistent ones, and local ones in level-1 scratch). Debug
+  /// builds abort on an interleaved buffer.
   template <class T>
   KOKKOS_INLINE_FUNCTION T* get(const Allocator& allocator) const {
 #if BUFREG_IMPL_DEBUG
@@ -97,7 +97,8 @@ class ThreadArenas {
 
   /// The arenas of a child component rolled up with BufferRegistry::register_child: its shared
   /// and persistent arenas are the parent's `{name}_shared` and `{name}_persistent` buffers; its
-  /// local buffers live in the child's own LocalArena.
+  /// local buffers live in the child's own LocalArena (on the stack, whatever the parent's plan
+  /// does with its own).
   template <std::size_t Capacity, std::size_t Alignment>
   KOKKOS_INLINE_FUNCTION ThreadArenas child(const Allocator& shared, const Allocator& persistent,
                                             LocalArena<Capacity, Alignment>& local) const {
@@ -107,30 +108,33 @@ class ThreadArenas {
     check_slice(shared);
     check_slice(persistent);
 #endif
-    Persistent child_persistent = m_persistent;
+    Interleaved child_persistent = m_persistent;
     child_persistent.tile += persistent.offset * m_persistent.tile_threads;
     child_persistent.bytes = persistent.bytes();
     // The child's allocators are of the child's layout, whose generation the kernel does not
     // know: KernelPlan::check() covers them on the host.
-    return ThreadArenas(m_shared + shared.offset, shared.bytes(), child_persistent, local.bytes,
-                        Capacity, m_names, 0);
+    return ThreadArenas(m_shared + shared.offset, shared.bytes(), child_persistent,
+                        Interleaved{local.bytes, Capacity, 0, 1}, m_names, 0);
   }
 
-  /// Where this thread's shared arena and persistent tile start (the local one is the caller's).
+  /// Where this thread's shared arena starts, and where its persistent and local arenas lie.
   KOKKOS_INLINE_FUNCTION unsigned char* shared_base() const { return m_shared; }
-  KOKKOS_INLINE_FUNCTION const Persistent& persistent() const { return m_persistent; }
+  KOKKOS_INLINE_FUNCTION const Interleaved& persistent() const { return m_persistent; }
+  KOKKOS_INLINE_FUNCTION const Interleaved& local() const { return m_local; }
 
  private:
   KOKKOS_INLINE_FUNCTION std::size_t stride(const Allocator& allocator) const {
-    return allocator.region == Region::persistent ? m_persistent.tile_threads : 1;
+    if (allocator.region == Region::shared) return 1;
+    return allocator.region == Region::persistent ? m_persistent.tile_threads
+                                                  : m_local.tile_threads;
   }
 
   KOKKOS_INLINE_FUNCTION unsigned char* first_byte(const Allocator& allocator,
                                                    std::size_t element_bytes) const {
     if (allocator.region == Region::shared) return m_shared + allocator.offset;
-    if (allocator.region == Region::local) return m_local + allocator.offset;
-    const ArenaAddressing tile{m_persistent.tile_threads, 0};
-    return m_persistent.tile + tile.offset(m_persistent.lane, allocator.offset, element_bytes);
+    const Interleaved& arena = allocator.region == Region::persistent ? m_persistent : m_local;
+    const ArenaAddressing tile{arena.tile_threads, 0};
+    return arena.tile + tile.offset(arena.lane, allocator.offset, element_bytes);
   }
 
   template <class T>
@@ -151,7 +155,7 @@ class ThreadArenas {
   }
 
   KOKKOS_INLINE_FUNCTION void check_slice(const Allocator& allocator) const {
-    std::size_t arena_bytes = m_local_bytes;
+    std::size_t arena_bytes = m_local.bytes;
     if (allocator.region == Region::shared) arena_bytes = m_shared_bytes;
     if (allocator.region == Region::persistent) arena_bytes = m_persistent.bytes;
     const std::size_t bytes = allocator.bytes();
@@ -161,10 +165,9 @@ class ThreadArenas {
   }
 
   unsigned char* m_shared = nullptr;
-  unsigned char* m_local = nullptr;
-  Persistent m_persistent;
+  Interleaved m_persistent;
+  Interleaved m_local;
   std::size_t m_shared_bytes = 0;
-  std::size_t m_local_bytes = 0;
   detail::DeviceNames m_names;
   std::uint32_t m_generation = 0;  // of the plan's layout; 0 in a child's arenas: not checked
 };
