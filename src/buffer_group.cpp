@@ -24,6 +24,10 @@ LayoutOptions checked(LayoutOptions options) {
                                 std::to_string(static_cast<int>(options.planner)) +
                                 " is not a Planner");
   }
+  if (options.scope != Scope::thread && options.scope != Scope::team) {
+    throw std::invalid_argument("bufreg: scope " + std::to_string(static_cast<int>(options.scope)) +
+                                " is not a Scope");
+  }
   detail::dsa::check_budget(options.plan_budget_ms);
   return options;
 }
@@ -331,6 +335,7 @@ Allocator BufferGroup::get_allocator(const std::string& name, bool zero) const {
   Allocator allocator = m_entries[slot].build_allocator(in(Region::shared), in(Region::persistent),
                                                         in(Region::local), zero);
   allocator.generation = m_generation;
+  allocator.scope = m_options.scope;
   return allocator;
 }
 

@@ -98,7 +98,8 @@ Allocator CUDABuffer::build_allocator(std::optional<Slice> shared, std::optional
         m_name, "slice [" + std::to_string(slice.start) + ", " + std::to_string(slice.stop) +
                     ") does not cover its " + std::to_string(bytes_in(region)) + " bytes"));
   }
-  return Allocator{region, m_precision, zero, detail::intern_name(m_name), 0, slice.start, m_size};
+  return Allocator{region, m_precision, zero,  Scope::thread, detail::intern_name(m_name),
+                   0,      slice.start, m_size};
 }
 
 bool operator==(const CUDABuffer& a, const CUDABuffer& b) {

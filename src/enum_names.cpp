@@ -48,6 +48,8 @@ std::string_view to_string(Region region) {
   return "<invalid region>";
 }
 
+std::string_view to_string(Scope scope) { return scope == Scope::team ? "team" : "thread"; }
+
 Location parse_location(std::string_view text) {
   if (text == "shared") return Location::shared;
   if (text == "local") return Location::local;

@@ -208,7 +208,8 @@ std::string BufferGroup::describe() const {
   std::string text = line(header);
   for (const auto& row : rows) text += line(row);
   const auto loads = detail::arena_loads(m_entries, m_items, placements, m_options.alignment);
-  text += "planner " + planner_name(m_options.planner) + "; bytes per thread:";
+  text += "planner " + planner_name(m_options.planner) + "; bytes per " +
+          std::string(to_string(m_options.scope)) + ":";
   for (const Region region : regions) {
     const std::size_t peak = arena_size(region);
     const std::size_t load = loads[static_cast<std::size_t>(region)];
@@ -225,6 +226,7 @@ std::string BufferGroup::to_json() const {
   const auto loads = detail::arena_loads(m_entries, m_items, placements, m_options.alignment);
   std::string json = "{\"alignment\": " + std::to_string(m_options.alignment) +
                      ", \"planner\": " + json_string(planner_name(m_options.planner)) +
+                     ", \"scope\": " + json_string(std::string(to_string(m_options.scope))) +
                      ", \"arenas\": {";
   for (const Region region : regions) {
     const std::size_t peak = arena_size(region);

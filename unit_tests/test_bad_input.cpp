@@ -130,6 +130,12 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
             BufferGroup bad(bufreg::LayoutOptions{16, static_cast<bufreg::Planner>(5)});
           },
           invalid, {"planner 5"});
+  refused("BufferGroup(LayoutOptions{16, Planner::best, 50, Scope(7)})",
+          [] {
+            BufferGroup bad(bufreg::LayoutOptions{16, bufreg::Planner::best, 50,
+                                                  static_cast<bufreg::Scope>(7)});
+          },
+          invalid, {"scope 7"});
   refused("BufferGroup(LayoutOptions{16, Planner::best, -1.0})",
           [] {
             BufferGroup bad(bufreg::LayoutOptions{16, bufreg::Planner::best, -1.0});

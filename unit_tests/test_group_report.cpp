@@ -117,7 +117,8 @@ TEST(Describe, SaysWhyAnArenaFellBackToRegistrationOrder) {
 TEST(ToJson, CarriesTheLayoutAndEscapesNames) {
   const std::string json = sample().to_json();
   EXPECT_EQ(
-      json.rfind("{\"alignment\": 16, \"planner\": \"registration_order\", \"arenas\": "
+      json.rfind("{\"alignment\": 16, \"planner\": \"registration_order\", \"scope\": "
+                 "\"thread\", \"arenas\": "
                  "{\"shared\": {\"bytes\": 144, \"alignment\": 16, \"load\": 144, "
                  "\"peak_over_load\": 1.000, \"plan\": null}, \"persistent\": {\"bytes\": 4, "
                  "\"alignment\": 16, \"load\": 4, \"peak_over_load\": 1.000, \"plan\": null}, "

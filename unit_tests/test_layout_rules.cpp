@@ -6,6 +6,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 #include "printers.hpp"
 
@@ -363,6 +364,37 @@ TEST(ElementWidth, IsTheWidestElementPlacedInTheArena) {
   group.register_buffer("d", 1, local, false, "h", Precision::float64);
   EXPECT_EQ(group.element_width(Region::shared), 8u);
   EXPECT_EQ(group.element_width(Region::local), 0u);
+}
+
+TEST(Scope, ATeamGroupHandsOutTeamAllocatorsLaidOutAsAnyGroup) {
+  bufreg::LayoutOptions team_options;
+  team_options.scope = bufreg::Scope::team;
+  bufreg::BufferGroup team(team_options);
+  bufreg::BufferGroup thread;
+  for (bufreg::BufferGroup* group : {&team, &thread}) {
+    group->register_buffer("stage", 128, Location::shared, false, {}, Precision::float64);
+    group->register_buffer("residual", 128, Location::local, false, {}, Precision::float64);
+    group->register_buffer("flags", 8, Location::shared, false, "stage", Precision::uint8);
+  }
+  EXPECT_EQ(team.options().scope, bufreg::Scope::team);
+  ASSERT_EQ(team.placements().size(), thread.placements().size());
+  for (std::size_t i = 0; i < team.placements().size(); ++i) {  // the same rules, aliases too
+    const bufreg::Placement& a = team.placements()[i];
+    const bufreg::Placement& b = thread.placements()[i];
+    EXPECT_EQ(std::tie(a.region, a.slice, a.inside_parent),
+              std::tie(b.region, b.slice, b.inside_parent));
+  }
+  EXPECT_TRUE(team.placements()[2].inside_parent);
+  for (const char* name : {"stage", "residual", "flags"}) {
+    const bufreg::Allocator a = team.get_allocator(name);
+    const bufreg::Allocator b = thread.get_allocator(name);
+    EXPECT_EQ(a.scope, bufreg::Scope::team) << name;
+    EXPECT_EQ(b.scope, bufreg::Scope::thread) << name;
+    EXPECT_EQ(std::tie(a.region, a.offset, a.count), std::tie(b.region, b.offset, b.count));
+  }
+  EXPECT_NE(team.describe().find("; bytes per team: shared 1024"), std::string::npos)
+      << team.describe();
+  EXPECT_NE(team.to_json().find("\"scope\": \"team\""), std::string::npos);
 }
 
 }  // namespace

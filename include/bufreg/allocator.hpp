@@ -23,6 +23,13 @@ enum class Region : std::uint8_t {
 /// "shared", "persistent" or "local".
 std::string_view to_string(Region region);
 
+/// Whose copy of a buffer a kernel gets: each thread its own, or one per team that the team's
+/// threads share (LayoutOptions::scope of the buffer's group).
+enum class Scope : std::uint8_t { thread, team };
+
+/// "thread" or "team".
+std::string_view to_string(Scope scope);
+
 /// A half-open range of BYTE offsets [start, stop) inside one arena.
 struct Slice {
   std::size_t start;
@@ -40,6 +47,7 @@ struct Allocator {
   Region region;             ///< arena the buffer lives in
   Precision precision;       ///< element type
   bool zero;                 ///< zero-fill the buffer when a kernel takes its pointer
+  Scope scope;               ///< a copy per thread, or one per team
   std::uint32_t name_id;     ///< the buffer's name, for messages: buffer_name(name_id)
   std::uint32_t generation;  ///< the layout it was taken from (BufferGroup::generation()); 0: none
   std::size_t offset;        ///< byte offset from the start of the thread's arena

@@ -29,6 +29,9 @@ struct LayoutOptions {
   /// Search budget of Planner::best per arena and layout build (PlanOptions::budget_ms): +inf
   /// means no limit; NaN and negative budgets are refused.
   double plan_budget_ms = 50;
+  /// Scope::team: the group holds per-team buffers, one copy per team (KernelPlan's team
+  /// group): its shared buffers live in level-0 scratch, its local ones in level-1 scratch.
+  Scope scope = Scope::thread;
 };
 
 /// What Planner::best did with one arena (BufferGroup::arena_plan), so that a group that kept
