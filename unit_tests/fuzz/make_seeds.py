@@ -251,6 +251,13 @@ def main():
     write("registry", "refusal_order", bytes.fromhex(
         "85fd03102d000102000301030103020301031201cacacacacaca010300020206010502032d010302"
         "03062013000003038e8e8e8e8e8e8e8e8e8e8e8e8e8e8e8e01a101030001000603"))
+    # Found by fuzz_registry: Planner::best re-planning every roll-up under a huge budget took
+    # 12 s under the sanitizers; the harness now caps the registry's budgets at 1 ms.
+    write("registry", "slow_planning", bytes.fromhex(
+        "2f0301b303010302032b00000100000103010000010303010301000000035b032b00000001040001"
+        "0301030103012b00000c00000000000000010303010301035b032b040000010400010103035b03ff"
+        "ffffff2b00000001010301030000010303010301035b032b00000001040001030103010301035b03"
+        "2b00001d00010103015f5f5f5f5f5f5f5f5f0300340101020301"))
     # fuzz_plan_offsets: extremes.
     write("plan_offsets", "size_max_buffer", instance(50, [(0, 1, SIZE_MAX, 1)]))
     write("plan_offsets", "overflowing_sum", instance(50, [(0, 1, SIZE_MAX, 1), (1, 2, 1, 1)]))
