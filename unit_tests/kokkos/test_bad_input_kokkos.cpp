@@ -84,6 +84,44 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                {"level-1 scratch", "without a LocalArena capacity"},
                {}});
 
+  // Per-team buffers.
+  bufreg::LayoutOptions team_scope;
+  team_scope.scope = bufreg::Scope::team;
+  bufreg::BufferGroup team(team_scope);
+  team.register_buffer("stage", 40000, Location::shared, false, {}, Precision::uint8);
+  team.register_buffer("carry", 4, Location::local, true);
+  const bufreg::Allocator stage = team.get_allocator("stage");
+  bufreg::BufferGroup threads;
+  threads.register_buffer("x", 4, Location::shared);
+  bufreg::KernelPlan<Serial> team_plan(threads);
+  table.check({"plan.check(stage)  // a per-team allocator; the plan has no team group",
+               [&] { team_plan.check(stage); },
+               invalid,
+               {"'stage'", "set_team_buffers()"},
+               {}});
+  table.check({"plan.set_team_buffers(team)  // it has a persistent buffer 'carry'",
+               [&] { team_plan.set_team_buffers(team); },
+               invalid,
+               {"'carry'", "does not survive the launch"},
+               {}});
+  table.check({"plan.set_team_buffers(threads)  // a group of Scope::thread",
+               [&] { team_plan.set_team_buffers(threads); },
+               invalid,
+               {"Scope::team"},
+               {}});
+  table.check({"KernelPlan<Serial>(team)  // a group of Scope::team",
+               [&] { bufreg::KernelPlan<Serial> wrong(team); },
+               invalid,
+               {"set_team_buffers()"},
+               {}});
+  team.register_buffer("carry", 4, Location::local);
+  team_plan.set_team_buffers(team);
+  table.check({"plan.configure(TeamPolicy<Serial>(1, 1))  // 40 KB of per-team buffers",
+               [&] { team_plan.configure(Kokkos::TeamPolicy<Serial>(1, 1)); },
+               typeid(std::runtime_error),
+               {"40000 B of per-team buffers", "'stage'"},
+               {}});
+
   bufreg::BufferGroup shared;
   shared.register_buffer("state", 8, Location::shared);
   bufreg::KernelPlan<Serial> shared_plan(shared);

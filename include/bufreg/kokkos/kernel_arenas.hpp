@@ -38,9 +38,14 @@ class KernelArenas {
     std::uint32_t local_tile_threads;       // in level-1 scratch: threads a tile interleaves,
     std::uint32_t local_tile_bytes;         // bytes of one tile
     std::uint32_t local_alignment;          // and of the team's block; 0: locals on the stack
-    std::uint32_t team_size;                // the team size the plan was configured for
-    std::uint32_t threads;                  // threads the persistent storage holds
-    std::uint32_t generation;               // of the plan's layout (debug builds check it)
+    std::uint32_t team_shared_bytes;        // per-team buffers in level 0,
+    std::uint32_t team_shared_alignment;
+    std::uint32_t team_level1_bytes;  // and in level 1
+    std::uint32_t team_level1_alignment;
+    std::uint32_t team_generation;  // of the per-team buffers' layout (debug builds)
+    std::uint32_t team_size;        // the team size the plan was configured for
+    std::uint32_t threads;          // threads the persistent storage holds
+    std::uint32_t generation;       // of the plan's layout (debug builds check it)
   };
 
   /// An empty handle, for functor prototypes that only size a launch (KernelPlan::configure).
@@ -58,9 +63,10 @@ class KernelArenas {
   }
 
   /// This team member's arenas: its slice of the team's level-0 scratch, its part of the
-  /// persistent storage and `local`. Call it once per team member and kernel invocation: each
-  /// call takes the team's scratch again. Aborts the kernel when the launch has more threads
-  /// than the plan made persistent storage for (one comparison, always on).
+  /// persistent storage and `local`, and the team's per-team buffers. Call it once per team
+  /// member and kernel invocation: each call takes the team's scratch again. Aborts the kernel when
+  /// the launch has more threads than the plan made persistent storage for (one comparison, always
+  /// on).
   template <class TeamMember>
   KOKKOS_INLINE_FUNCTION ThreadArenas thread(const TeamMember& member,
                                              local_arena_type& local) const {
@@ -121,6 +127,13 @@ class KernelArenas {
       }
       shared = static_cast<unsigned char*>(team_block) + rank * stride;
     }
+    const ThreadArenas::Team team{
+        take(member.team_scratch(0), m_layout.team_shared_bytes, m_layout.team_shared_alignment,
+             "bufreg: level-0 scratch exhausted"),
+        m_layout.team_shared_bytes,
+        take(member.team_scratch(1), m_layout.team_level1_bytes, m_layout.team_level1_alignment,
+             "bufreg: level-1 scratch exhausted"),
+        m_layout.team_level1_bytes, m_layout.team_generation};
     const std::size_t thread = static_cast<std::size_t>(member.league_rank()) * team_size + rank;
     if (thread >= m_layout.threads || team_size != m_layout.team_size) {
       Kokkos::abort(
@@ -137,7 +150,18 @@ class KernelArenas {
     const detail::DeviceNames names{};
 #endif
     return ThreadArenas(shared, m_layout.shared_bytes, persistent, local, names,
-                        m_layout.generation);
+                        m_layout.generation, team);
+  }
+
+  /// `bytes` of the team's scratch `level` (none for 0 bytes); aborts with `exhausted` when the
+  /// policy did not provide them.
+  template <class Scratch>
+  KOKKOS_INLINE_FUNCTION static unsigned char* take(const Scratch& scratch, std::size_t bytes,
+                                                    std::size_t alignment, const char* exhausted) {
+    if (bytes == 0) return nullptr;
+    void* block = scratch.get_shmem_aligned(bytes, static_cast<std::ptrdiff_t>(alignment));
+    if (block == nullptr) Kokkos::abort(exhausted);
+    return static_cast<unsigned char*>(block);
   }
 
   Layout m_layout{};

@@ -145,14 +145,22 @@ class KernelPlan {
             : "contiguous rows " + std::to_string(m_persistent_addressing.tile_bytes) + " B apart";
     if (m_persistent_fallback) text += " because " + *m_persistent_fallback;
     text += "\nlocal: " + std::to_string(m_local_bytes) + " B per thread, ";
-    if (m_local_storage == LocalStorage::stack) return text + "on the stack (LocalArena)\n";
-    text += "in level-1 scratch, ";
-    text += m_local_addressing.tile_threads > 1
-                ? "interleaved in tiles of " + std::to_string(m_local_addressing.tile_threads) +
-                      " threads (coalesced)"
-                : "contiguous rows " + std::to_string(m_local_addressing.tile_bytes) + " B apart";
-    if (m_local_fallback) text += " because " + *m_local_fallback;
-    return text + "\n";
+    if (m_local_storage == LocalStorage::stack) {
+      text += "on the stack (LocalArena)";
+    } else {
+      text += "in level-1 scratch, ";
+      text += m_local_addressing.tile_threads > 1
+                  ? "interleaved in tiles of " + std::to_string(m_local_addressing.tile_threads) +
+                        " threads (coalesced)"
+                  : "contiguous rows " + std::to_string(m_local_addressing.tile_bytes) + " B apart";
+      if (m_local_fallback) text += " because " + *m_local_fallback;
+    }
+    text += "\n";
+    if (m_team) {
+      text += "per team: level 0 " + std::to_string(team_level0_bytes()) + " B, level 1 " +
+              std::to_string(team_level1_bytes()) + " B\n";
+    }
+    return text;
   }
 
   /// Bytes between two threads' shared arenas in level-0 scratch.
@@ -184,6 +192,42 @@ class KernelPlan {
     m_extra1_team += per_team;
     m_extra1_thread += per_thread;
   }
+  /// Per-team buffers: `team_group` (made with LayoutOptions::scope = Scope::team) holds buffers
+  /// with one copy per team, shared by its threads: its shared buffers in level-0 scratch, its
+  /// local ones in level-1 scratch, each arena after the threads' in that level (PerTeam bytes
+  /// next to the PerThread ones). Kernels take them with the same ThreadArenas calls, the
+  /// allocators carrying their scope; `TeamThreadRange` loops over them are the intended use.
+  /// Set it before configure(); the plan records the group's generation as it does its own
+  /// (check() takes its allocators). Throws std::invalid_argument for a group of thread scope
+  /// or with a persistent buffer (scratch does not survive the launch).
+  void set_team_buffers(const BufferGroup& team_group) {
+    if (team_group.options().scope != Scope::team) {
+      throw std::invalid_argument(
+          "bufreg: set_team_buffers() takes a group of per-team buffers: make it with "
+          "LayoutOptions::scope = Scope::team");
+    }
+    for (const CUDABuffer& buffer : team_group.entries()) {
+      if (buffer.persistent()) {
+        throw std::invalid_argument(
+            detail::buffer_message(buffer.name(),
+                                   "is a persistent per-team buffer, but per-team buffers live in "
+                                   "scratch, which does not survive the launch"));
+      }
+    }
+    m_team = TeamArenas{&team_group,
+                        team_group.generation(),
+                        team_group.arena_size(Region::shared),
+                        team_group.arena_alignment(Region::shared),
+                        team_group.arena_size(Region::local),
+                        std::max<std::size_t>(team_group.arena_alignment(Region::local), 16),
+                        largest_buffers(team_group, Region::shared),
+                        largest_buffers(team_group, Region::local)};
+  }
+  void set_team_buffers(const BufferGroup&& team_group) = delete;  // the plan keeps a pointer
+  /// Level-0 and level-1 scratch bytes of the per-team buffers (0 without them).
+  std::size_t team_level0_bytes() const { return m_team ? m_team->shared_bytes : 0; }
+  std::size_t team_level1_bytes() const { return m_team ? m_team->level1_bytes : 0; }
+
   /// Bytes of persistent storage each thread of a launch takes.
   std::size_t persistent_bytes_per_thread() const {
     return m_persistent_addressing.tile_bytes / m_persistent_addressing.tile_threads;
@@ -357,7 +401,7 @@ class KernelPlan {
 
   KernelPlan(std::string label, const BufferGroup& group, ThreadLayout layout,
              std::optional<std::string> persistent_conflict)
-      : m_group(&group),
+      : m_group(&thread_scoped(group)),
         m_generations{{"", group.generation()}},
         m_layout(layout),
         m_shared(arena_addressing(group, Region::shared, layout)),
@@ -393,6 +437,13 @@ class KernelPlan {
   }
 
   void check_current() const {
+    if (m_team && m_team->group->generation() != m_team->generation) {
+      throw std::logic_error("bufreg: the plan was made for layout generation " +
+                             std::to_string(m_team->generation) +
+                             " of its team group, which is now generation " +
+                             std::to_string(m_team->group->generation()) +
+                             ": make a new KernelPlan after a layout changes");
+    }
     const std::map<std::string, std::uint32_t> now = current_generations();
     if (now == m_generations) return;
     const auto stale = [](const std::string& what) {
@@ -415,6 +466,17 @@ class KernelPlan {
   }
 
   void check_allocator(const Allocator& allocator) const {
+    if (allocator.scope == Scope::team) {
+      if (m_team && allocator.generation == m_team->generation) return;
+      throw std::invalid_argument(detail::buffer_message(
+          buffer_name(allocator.name_id),
+          m_team ? "its allocator is from layout generation " +
+                       std::to_string(allocator.generation) + ", but the plan's team group is " +
+                       "generation " + std::to_string(m_team->generation) +
+                       ": take allocators again after a layout changes"
+                 : std::string("is a per-team buffer, but the plan has no team group: pass its "
+                               "group to set_team_buffers()")));
+    }
     for (const auto& entry : m_generations) {
       if (entry.second == allocator.generation) return;
     }
@@ -471,6 +533,15 @@ class KernelPlan {
     }
   }
 
+  static const BufferGroup& thread_scoped(const BufferGroup& group) {
+    if (group.options().scope == Scope::team) {
+      throw std::invalid_argument(
+          "bufreg: the group holds per-team buffers (Scope::team): plan a group of per-thread "
+          "buffers and pass this one to set_team_buffers()");
+    }
+    return group;
+  }
+
   static const BufferGroup& group_of(BufferRegistry& registry, const void* parent) {
     const BufferGroup* group = registry.group(parent);
     if (!group) throw std::out_of_range("bufreg: the component has no buffers registered");
@@ -500,34 +571,45 @@ class KernelPlan {
   }
 
   std::size_t team_bytes() const {
-    return m_extra_team + (m_shared.tile_bytes > 0 ? m_shared_alignment : 0);
+    return m_extra_team + (m_shared.tile_bytes > 0 ? m_shared_alignment : 0) +
+           (team_level0_bytes() > 0 ? team_level0_bytes() + m_team->shared_alignment : 0);
   }
   std::size_t thread_bytes() const { return m_extra_thread + m_shared.tile_bytes; }
 
-  /// Whether configure() sets level 1: the local buffers are there.
+  /// Whether the local buffers are in level-1 scratch.
   bool local_in_level1() const {
     return m_local_storage == LocalStorage::level1_scratch && m_local_bytes > 0;
   }
+  /// Whether configure() sets level 1: local or per-team buffers are there.
+  bool sets_level1() const { return local_in_level1() || team_level1_bytes() > 0; }
   /// A team's tiles of local arenas take ceil(team / tile_threads) tiles: per thread a tile's
-  /// share, per team one tile more (the partial one) and the alignment slack.
+  /// share, per team one tile more (the partial one) and the alignment slack; then the team's
+  /// own arena and its slack.
   std::size_t level1_team_bytes() const {
-    if (!local_in_level1()) return 0;
-    const bool tiled = m_local_addressing.tile_threads > 1;
-    return m_extra1_team + (tiled ? m_local_addressing.tile_bytes : 0) + level1_alignment();
+    if (!sets_level1()) return 0;
+    std::size_t bytes = m_extra1_team;
+    if (local_in_level1()) {
+      const bool tiled = m_local_addressing.tile_threads > 1;
+      bytes += (tiled ? m_local_addressing.tile_bytes : 0) + level1_alignment();
+    }
+    if (team_level1_bytes() > 0) bytes += team_level1_bytes() + m_team->level1_alignment;
+    return bytes;
   }
   /// Of a team's block of local arenas: the group's alignment, and at least 16 bytes (every
   /// element type's) for the interleaved tiles.
   std::size_t level1_alignment() const { return std::max<std::size_t>(m_local_alignment, 16); }
   std::size_t level1_thread_bytes() const {
-    if (!local_in_level1()) return 0;
-    return m_extra1_thread + m_local_addressing.tile_bytes / m_local_addressing.tile_threads;
+    if (!sets_level1()) return 0;
+    return m_extra1_thread + (local_in_level1()
+                                  ? m_local_addressing.tile_bytes / m_local_addressing.tile_threads
+                                  : 0);
   }
 
   template <class Policy>
   void with_scratch(Policy& policy) const {
     policy.set_scratch_size(0, Kokkos::PerTeam(scratch_count(team_bytes())),
                             Kokkos::PerThread(scratch_count(thread_bytes())));
-    if (local_in_level1()) {
+    if (sets_level1()) {
       policy.set_scratch_size(1, Kokkos::PerTeam(scratch_count(level1_team_bytes())),
                               Kokkos::PerThread(scratch_count(level1_thread_bytes())));
     }
@@ -537,12 +619,12 @@ class KernelPlan {
   /// would replace it, and the kernel would lose it silently.
   template <class Policy>
   void check_level1_is_free(const Policy& policy) const {
-    if (!local_in_level1()) return;
+    if (!sets_level1()) return;
     const auto requested = static_cast<std::size_t>(policy.scratch_size(1, 1));
     if (requested == 0) return;
     throw std::invalid_argument(
         "bufreg: the policy asks for " + detail::format_bytes(requested) +
-        " of level-1 scratch, but the plan keeps local buffers there and sets level 1 itself: "
+        " of level-1 scratch, but the plan keeps buffers there and sets level 1 itself: "
         "declare the kernel's own with KernelPlan::add_level1_scratch()");
   }
 
@@ -576,11 +658,15 @@ class KernelPlan {
     const bool level0 =
         level0_bytes_per_team(team_size) > static_cast<std::size_t>(Policy::scratch_size_max(0));
     const int fits = team_size_that_fits(policy);
+    const std::vector<NamedSize> none;
     std::string message =
         level0 ? level_message<Policy>(0, level0_bytes_per_team(team_size), m_shared.tile_bytes,
-                                       "shared", m_largest_shared)
+                                       team_level0_bytes(), "shared", m_largest_shared,
+                                       m_team ? m_team->largest_shared : none)
                : level_message<Policy>(1, level1_bytes_per_team(team_size), level1_thread_bytes(),
-                                       "local", m_largest_local);
+                                       team_level1_bytes(), "local",
+                                       local_in_level1() ? m_largest_local : none,
+                                       m_team ? m_team->largest_local : none);
     message = "bufreg: a team of " + std::to_string(team_size) + " needs " + message;
     message += fits >= 1 ? "; a team size of " + std::to_string(fits) + " fits"
                : level0  ? "; not even one thread fits: move buffers to local memory"
@@ -588,12 +674,23 @@ class KernelPlan {
     return message;
   }
 
+  /// The level's bytes, per thread and (`per_team` > 0) of per-team buffers, against its limit,
+  /// and its three largest buffers of either kind.
   template <class Policy>
   static std::string level_message(int level, std::size_t needed, std::size_t per_thread,
-                                   const char* kind, const std::vector<NamedSize>& largest) {
+                                   std::size_t per_team, const char* kind,
+                                   std::vector<NamedSize> largest,
+                                   const std::vector<NamedSize>& largest_team) {
+    largest.insert(largest.end(), largest_team.begin(), largest_team.end());
+    std::stable_sort(largest.begin(), largest.end(),
+                     [](const NamedSize& a, const NamedSize& b) { return a.bytes > b.bytes; });
+    if (largest.size() > 3) largest.resize(3);
+    const std::string team =
+        per_team > 0 ? ", " + std::to_string(per_team) + " B of per-team buffers" : "";
     std::string message =
         detail::format_bytes(needed) + " of level-" + std::to_string(level) + " scratch (" +
-        std::to_string(per_thread) + " B of " + kind + " buffers per thread), over the " +
+        std::to_string(per_thread) + " B of " + kind + " buffers per thread" + team +
+        "), over the " +
         detail::format_bytes(static_cast<std::size_t>(Policy::scratch_size_max(level))) + " " +
         ExecutionSpace::name() + " allows; largest " + kind + " buffers:";
     for (std::size_t i = 0; i < largest.size(); ++i) {
@@ -642,6 +739,11 @@ class KernelPlan {
         narrow(m_local_addressing.tile_threads, "threads per level-1 tile"),
         narrow(m_local_addressing.tile_bytes, "level-1 bytes per tile"),
         local_in_level1() ? narrow(level1_alignment(), "level-1 alignment") : 0,
+        narrow(team_level0_bytes(), "per-team level-0 bytes"),
+        m_team ? narrow(m_team->shared_alignment, "per-team level-0 alignment") : 1,
+        narrow(team_level1_bytes(), "per-team level-1 bytes"),
+        m_team ? narrow(m_team->level1_alignment, "per-team level-1 alignment") : 1,
+        m_team ? m_team->generation : 0,
         narrow(static_cast<std::size_t>(team_size), "team size"),
         narrow(threads, "threads in the launch"),
         m_generations.at("")};
@@ -699,6 +801,18 @@ class KernelPlan {
   std::optional<std::string> m_local_fallback;  // why they are not interleaved there
   std::vector<NamedSize> m_largest_shared;
   std::vector<NamedSize> m_largest_local;
+  /// The per-team buffers' group as the plan saw it (set_team_buffers()).
+  struct TeamArenas {
+    const BufferGroup* group;
+    std::uint32_t generation;
+    std::size_t shared_bytes;
+    std::size_t shared_alignment;
+    std::size_t level1_bytes;
+    std::size_t level1_alignment;
+    std::vector<NamedSize> largest_shared;
+    std::vector<NamedSize> largest_local;
+  };
+  std::optional<TeamArenas> m_team;
   LocalStorage m_local_storage = LocalStorage::stack;
   std::size_t m_extra_team = 0;
   std::size_t m_extra_thread = 0;

@@ -35,19 +35,34 @@ class ThreadArenas {
     std::size_t tile_threads = 1;
   };
 
+  /// The team's per-team buffers (KernelPlan::set_team_buffers): its arenas in level-0 and
+  /// level-1 scratch, and the generation of their layout.
+  struct Team {  // no member initializers: it is a default argument inside this class
+    unsigned char* shared;
+    std::size_t shared_bytes;
+    unsigned char* level1;
+    std::size_t level1_bytes;
+    std::uint32_t generation;
+  };
+
   KOKKOS_DEFAULTED_FUNCTION ThreadArenas() = default;
 
   KOKKOS_INLINE_FUNCTION ThreadArenas(unsigned char* shared, std::size_t shared_bytes,
                                       Interleaved persistent, Interleaved local,
-                                      detail::DeviceNames names = {}, std::uint32_t generation = 0)
+                                      detail::DeviceNames names = {}, std::uint32_t generation = 0,
+                                      Team team = {})
       : m_shared(shared),
         m_persistent(persistent),
         m_local(local),
+        m_team(team),
         m_shared_bytes(shared_bytes),
         m_names(names),
         m_generation(generation) {}
 
-  /// The buffer `allocator` describes. A `zero` allocator is zero-filled by this call. T must
+  /// The buffer `allocator` describes: this thread's copy, or the team's for a per-team buffer
+  /// (Scope::team), which every thread of the team sees. A `zero` allocator is zero-filled by
+  /// this call (a per-team one by every thread that calls it: take it with one thread, or zero
+  /// it in a TeamThreadRange loop). T must
   /// be an element type (PrecisionOf): `bufreg::float16` for float16 buffers, Kokkos' `half_t`
   /// only where it is 2 bytes, else this does not compile. Debug builds abort, naming the
   /// buffer, when T is not the buffer's precision, the slice lies outside its arena or the
@@ -114,23 +129,28 @@ class ThreadArenas {
     // The child's allocators are of the child's layout, whose generation the kernel does not
     // know: KernelPlan::check() covers them on the host.
     return ThreadArenas(m_shared + shared.offset, shared.bytes(), child_persistent,
-                        Interleaved{local.bytes, Capacity, 0, 1}, m_names, 0);
+                        Interleaved{local.bytes, Capacity, 0, 1}, m_names, 0, m_team);
   }
 
   /// Where this thread's shared arena starts, and where its persistent and local arenas lie.
   KOKKOS_INLINE_FUNCTION unsigned char* shared_base() const { return m_shared; }
   KOKKOS_INLINE_FUNCTION const Interleaved& persistent() const { return m_persistent; }
   KOKKOS_INLINE_FUNCTION const Interleaved& local() const { return m_local; }
+  KOKKOS_INLINE_FUNCTION const Team& team() const { return m_team; }
 
  private:
   KOKKOS_INLINE_FUNCTION std::size_t stride(const Allocator& allocator) const {
-    if (allocator.region == Region::shared) return 1;
+    if (allocator.region == Region::shared || allocator.scope == Scope::team) return 1;
     return allocator.region == Region::persistent ? m_persistent.tile_threads
                                                   : m_local.tile_threads;
   }
 
   KOKKOS_INLINE_FUNCTION unsigned char* first_byte(const Allocator& allocator,
                                                    std::size_t element_bytes) const {
+    if (allocator.scope == Scope::team) {
+      return (allocator.region == Region::shared ? m_team.shared : m_team.level1) +
+             allocator.offset;
+    }
     if (allocator.region == Region::shared) return m_shared + allocator.offset;
     const Interleaved& arena = allocator.region == Region::persistent ? m_persistent : m_local;
     const ArenaAddressing tile{arena.tile_threads, 0};
@@ -147,7 +167,8 @@ class ThreadArenas {
   }
 
   KOKKOS_INLINE_FUNCTION void check_generation(const Allocator& allocator) const {
-    if (m_generation != 0 && allocator.generation != m_generation) {
+    const std::uint32_t planned = allocator.scope == Scope::team ? m_team.generation : m_generation;
+    if (planned != 0 && allocator.generation != planned) {
       detail::buffer_abort(m_names, allocator.name_id,
                            "its allocator is of another layout generation than the plan's: take "
                            "allocators again after a layout changes");
@@ -158,6 +179,12 @@ class ThreadArenas {
     std::size_t arena_bytes = m_local.bytes;
     if (allocator.region == Region::shared) arena_bytes = m_shared_bytes;
     if (allocator.region == Region::persistent) arena_bytes = m_persistent.bytes;
+    if (allocator.scope == Scope::team) {
+      // Persistent per-team buffers do not exist (KernelPlan refuses them): no arena.
+      arena_bytes = allocator.region == Region::shared  ? m_team.shared_bytes
+                    : allocator.region == Region::local ? m_team.level1_bytes
+                                                        : 0;
+    }
     const std::size_t bytes = allocator.bytes();
     if (bytes > arena_bytes || allocator.offset > arena_bytes - bytes) {
       detail::buffer_abort(m_names, allocator.name_id, "slice lies outside its arena");
@@ -167,6 +194,7 @@ class ThreadArenas {
   unsigned char* m_shared = nullptr;
   Interleaved m_persistent;
   Interleaved m_local;
+  Team m_team{};
   std::size_t m_shared_bytes = 0;
   detail::DeviceNames m_names;
   std::uint32_t m_generation = 0;  // of the plan's layout; 0 in a child's arenas: not checked
