@@ -122,6 +122,25 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                {"40000 B of per-team buffers", "'stage'"},
                {}});
 
+  // Automatic fallback across levels.
+  bufreg::BufferGroup oversized;
+  oversized.register_buffer("big", 40000, Location::shared, false, {}, Precision::uint8);
+  oversized.register_buffer("small", 4, Location::shared);
+  bufreg::KernelPlan<Serial> on_stack(oversized);
+  table.check({"plan.fit_level0(1)  // local buffers on the stack",
+               [&] { on_stack.fit_level0(1); },
+               typeid(std::logic_error),
+               {"set_local_storage(LocalStorage::level1_scratch)"},
+               {}});
+  bufreg::KernelPlan<Serial> fitted(oversized);
+  fitted.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  fitted.fit_level0(1);
+  table.check({"plan.check(group.get_allocator(\"small\"))  // after fit_level0() moved 'big'",
+               [&] { fitted.check(oversized.get_allocator("small")); },
+               invalid,
+               {"'small'", "KernelPlan::allocator()"},
+               {}});
+
   bufreg::BufferGroup shared;
   shared.register_buffer("state", 8, Location::shared);
   bufreg::KernelPlan<Serial> shared_plan(shared);

@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 #include <Kokkos_Core.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -255,6 +257,134 @@ TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWithLocalsInLevel1
 
 TEST(TEST_CATEGORY, EveryBufferOfEveryThreadHoldsItsOwnPatternWithLocalsInLevel1WarpShaped) {
   run_fill_and_verify<TEST_EXECSPACE, true>(16, bufreg::ThreadLayout::warp_shaped);
+}
+
+// fit_level0(): shared buffers too large for level 0 at the team size move to level-1 scratch,
+// and every buffer still holds what its thread wrote.
+struct OversizedGroup {
+  bufreg::BufferGroup group;
+  OversizedGroup() {
+    using bufreg::Location;
+    using bufreg::Precision;
+    group.register_buffer("big", 3500, Location::shared, false, {}, Precision::float64);
+    group.register_buffer("head", 4, Location::shared, false, "big", Precision::float64);
+    group.register_buffer("mid", 1500, Location::shared);
+    group.register_buffer("small", 16, Location::shared);
+    group.register_buffer("tmp", 8, Location::local, false, {}, Precision::float64);
+  }
+};
+
+template <class ExecSpace>
+struct FitLevel0Kernel {
+  using Member = typename Kokkos::TeamPolicy<ExecSpace>::member_type;
+  bufreg::KernelArenas<ExecSpace, 0> arenas;
+  bufreg::Allocator big, mid, small, tmp;
+  Kokkos::View<double**, typename ExecSpace::memory_space> out;  // (thread, element)
+  std::size_t local_tile_bytes;
+
+  KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
+    const bufreg::ThreadArenas mine = arenas.thread(member);
+    if (mine.local().lane == 0) poison(mine.local().tile, local_tile_bytes);
+    const int t = member.league_rank() * member.team_size() + member.team_rank();
+    member.team_barrier();
+    const bufreg::StridedSpan<double> b = mine.span<double>(big);
+    const bufreg::StridedSpan<float> m = mine.span<float>(mid);
+    const bufreg::StridedSpan<float> s = mine.span<float>(small);
+    const bufreg::StridedSpan<double> w = mine.span<double>(tmp);
+    for (std::size_t e = 0; e < big.count; ++e) b[e] = pattern<double>(t, 0, int(e));
+    for (std::size_t e = 0; e < mid.count; ++e) m[e] = pattern<float>(t, 1, int(e));
+    for (std::size_t e = 0; e < small.count; ++e) s[e] = pattern<float>(t, 2, int(e));
+    for (std::size_t e = 0; e < tmp.count; ++e) w[e] = pattern<double>(t, 3, int(e));
+    member.team_barrier();
+    std::size_t k = 0;
+    for (std::size_t e = 0; e < big.count; ++e) out(idx(t), k++) = b[e];
+    for (std::size_t e = 0; e < mid.count; ++e) out(idx(t), k++) = m[e];
+    for (std::size_t e = 0; e < small.count; ++e) out(idx(t), k++) = s[e];
+    for (std::size_t e = 0; e < tmp.count; ++e) out(idx(t), k++) = w[e];
+  }
+};
+
+TEST(TEST_CATEGORY, BuffersMovedToLevel1ByFitLevel0HoldTheirPatterns) {
+  using ExecSpace = TEST_EXECSPACE;
+  OversizedGroup buffers;
+  bufreg::KernelPlan<ExecSpace> plan(buffers.group);
+  plan.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  const int team = test_team_size<ExecSpace>();
+  EXPECT_THROW(plan.configure(Kokkos::TeamPolicy<ExecSpace>(3, team)), std::runtime_error);
+  const std::vector<std::string> moved = plan.fit_level0(team);
+  ASSERT_FALSE(moved.empty());
+  ASSERT_GE(moved.size(), 2u);
+  EXPECT_EQ(moved[0], "big");   // largest first,
+  EXPECT_EQ(moved[1], "head");  // and its alias with it
+  for (const char* name : {"big", "head", "mid", "small"}) {
+    const bool was_moved = std::find(moved.begin(), moved.end(), name) != moved.end();
+    EXPECT_EQ(plan.allocator(name).region,
+              was_moved ? bufreg::Region::local : bufreg::Region::shared)
+        << name;
+  }
+  EXPECT_NE(plan.describe().find("moved to level-1 scratch to fit level 0"), std::string::npos)
+      << plan.describe();
+  EXPECT_THROW(plan.check(buffers.group.get_allocator("small")), std::invalid_argument);
+  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(3, team));
+  EXPECT_LE(plan.level0_bytes_per_team(team),
+            static_cast<std::size_t>(Kokkos::TeamPolicy<ExecSpace>::scratch_size_max(0)));
+  const int threads = 3 * team;
+  FitLevel0Kernel<ExecSpace> kernel{plan.kernel_arenas(policy),
+                                    plan.allocator("big"),
+                                    plan.allocator("mid"),
+                                    plan.allocator("small"),
+                                    plan.allocator("tmp"),
+                                    Kokkos::View<double**, typename ExecSpace::memory_space>(
+                                        "bufreg_test::out", idx(threads), 3500 + 1500 + 16 + 8),
+                                    plan.local_addressing().tile_bytes};
+  plan.check(kernel.big, kernel.mid, kernel.small, kernel.tmp);
+  Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
+  Kokkos::parallel_for("bufreg_test::fit_level0", policy, kernel);
+  Kokkos::fence();
+  const auto out = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), kernel.out);
+  int mismatches = 0;
+  for (int t = 0; t < threads; ++t) {
+    std::size_t k = 0;
+    const auto expect_row = [&](auto zero, int row, std::size_t count) {
+      for (std::size_t e = 0; e < count; ++e, ++k) {
+        const double want = as_double(pattern<decltype(zero)>(t, row, static_cast<int>(e)));
+        if (!(out(idx(t), k) == want) && ++mismatches <= 10) {
+          ADD_FAILURE() << "thread " << t << " row " << row << " element " << e;
+        }
+      }
+    };
+    expect_row(double{}, 0, 3500);
+    expect_row(float{}, 1, 1500);
+    expect_row(float{}, 2, 16);
+    expect_row(double{}, 3, 8);
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+TEST(TEST_CATEGORY, FitLevel0RefusesWhatItCannotMove) {
+  using ExecSpace = TEST_EXECSPACE;
+  OversizedGroup buffers;
+  bufreg::KernelPlan<ExecSpace> stack(buffers.group);
+  EXPECT_THROW(stack.fit_level0(1), std::logic_error);  // locals on the stack
+  bufreg::KernelPlan<ExecSpace> plan(buffers.group);
+  plan.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  plan.add_level0_scratch(1 << 20, 0);  // the kernel's own level 0 alone overflows
+  EXPECT_THROW(plan.fit_level0(1), std::runtime_error);
+  bufreg::KernelPlan<ExecSpace> fits(buffers.group);
+  fits.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  buffers.group.register_buffer("big", 8, bufreg::Location::shared, false, {},
+                                bufreg::Precision::float64);
+  bufreg::KernelPlan<ExecSpace> small(buffers.group);
+  small.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  EXPECT_TRUE(small.fit_level0(1).empty());  // everything fits: nothing moves
+  EXPECT_EQ(small.allocator("big").region, bufreg::Region::shared);
+  EXPECT_THROW(fits.fit_level0(1), std::logic_error);  // its group's layout moved since
+  bufreg::BufferRegistry registry;
+  int component = 0;
+  registry.register_buffer("x", &component, 4, bufreg::Location::shared);
+  bufreg::KernelPlan<ExecSpace> of_registry(registry, &component);
+  of_registry.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  EXPECT_THROW(of_registry.fit_level0(1), std::logic_error);
 }
 
 }  // namespace bufreg_test

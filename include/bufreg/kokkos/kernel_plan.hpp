@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -156,6 +157,7 @@ class KernelPlan {
       if (m_local_fallback) text += " because " + *m_local_fallback;
     }
     text += "\n";
+    if (m_fitted) text += m_moved + "\n";
     if (m_team) {
       text += "per team: level 0 " + std::to_string(team_level0_bytes()) + " B, level 1 " +
               std::to_string(team_level1_bytes()) + " B\n";
@@ -227,6 +229,68 @@ class KernelPlan {
   /// Level-0 and level-1 scratch bytes of the per-team buffers (0 without them).
   std::size_t team_level0_bytes() const { return m_team ? m_team->shared_bytes : 0; }
   std::size_t team_level1_bytes() const { return m_team ? m_team->level1_bytes : 0; }
+
+  /// Automatic fallback across levels: when the plan's level-0 scratch does not fit
+  /// `scratch_size_max(0)` at `team_size`, moves shared buffers to level-1 scratch, largest
+  /// first (an alias inside a parent with it), until it fits. The plan then lays out a copy of
+  /// its group in which they are local buffers, kept in level 1 (set
+  /// LocalStorage::level1_scratch first). Take every allocator from allocator() afterwards: the
+  /// remaining shared buffers move too, and check() refuses the group's own. describe() names
+  /// what moved and why. Returns the moved buffers' names, empty when everything fits. Throws
+  /// std::logic_error for a plan of a registry's component (its children's regions cannot move)
+  /// or with local buffers on the stack, and std::runtime_error when the rest still does not fit
+  /// (team buffers or extra scratch alone overflow level 0).
+  template <class Policy = Kokkos::TeamPolicy<ExecutionSpace>>
+  std::vector<std::string> fit_level0(int team_size) {
+    if (!m_group) {
+      throw std::logic_error(
+          "bufreg: fit_level0() moves buffers of a plan's own group; a registry component's "
+          "children are laid out inside its shared arena: move buffers with registry.update()");
+    }
+    if (m_local_storage != LocalStorage::level1_scratch) {
+      throw std::logic_error(
+          "bufreg: fit_level0() moves buffers to level-1 scratch: "
+          "set_local_storage(LocalStorage::level1_scratch) first");
+    }
+    check_current();
+    const auto limit = static_cast<std::size_t>(Policy::scratch_size_max(0));
+    auto fitted = std::make_shared<BufferGroup>(m_fitted ? *m_fitted : *m_group);
+    std::vector<std::string> moved;
+    while (level0_bytes_per_team(team_size) > limit) {
+      if (m_largest_shared.empty()) throw std::runtime_error(fits_message(Policy(), team_size));
+      const std::string largest = m_largest_shared.front().name;
+      BufferUpdate to_local;
+      to_local.location = Location::local;
+      fitted->update_buffer(largest, to_local);
+      moved.push_back(largest);
+      for (const CUDABuffer& buffer : std::vector<CUDABuffer>(fitted->entries())) {
+        if (buffer.aliases() == largest && buffer.location() == Location::shared) {
+          fitted->update_buffer(buffer.name(), to_local);  // its aliases go with it
+          moved.push_back(buffer.name());
+        }
+      }
+      take_level_layouts(*fitted);
+    }
+    if (moved.empty()) return moved;
+    m_fitted = std::move(fitted);
+    m_moved = "moved to level-1 scratch to fit level 0 (" + detail::format_bytes(limit) +
+              ") at team size " + std::to_string(team_size) + ":";
+    for (const std::string& name : moved) m_moved += " " + detail::quoted(name);
+    return moved;
+  }
+
+  /// The allocator of buffer `name` in the plan's layout: the group's, or after fit_level0()
+  /// moved buffers, that of the plan's copy. Throws std::out_of_range for an unknown name, and
+  /// std::logic_error for a plan of a registry's component (take those from the registry).
+  Allocator allocator(const std::string& name, bool zero = false) const {
+    if (m_fitted) return m_fitted->get_allocator(name, zero);
+    if (!m_group) {
+      throw std::logic_error(
+          "bufreg: a registry component's plan hands out no allocators: take them from the "
+          "registry");
+    }
+    return m_group->get_allocator(name, zero);
+  }
 
   /// Bytes of persistent storage each thread of a launch takes.
   std::size_t persistent_bytes_per_thread() const {
@@ -404,26 +468,33 @@ class KernelPlan {
       : m_group(&thread_scoped(group)),
         m_generations{{"", group.generation()}},
         m_layout(layout),
-        m_shared(arena_addressing(group, Region::shared, layout)),
         m_persistent_addressing(
             arena_addressing(group, Region::persistent,
                              persistent_conflict ? ThreadLayout::thread_contiguous : layout)),
         m_persistent_fallback(layout == ThreadLayout::warp_shaped ? persistent_conflict
                                                                   : std::nullopt),
-        m_shared_alignment(group.arena_alignment(Region::shared)),
-        m_shared_width(group.element_width(Region::shared)),
-        m_shared_bytes(group.shared_buffer_size()),
         m_persistent_bytes(group.persistent_local_buffer_size()),
-        m_local_alignment(group.arena_alignment(Region::local)),
-        m_local_bytes(group.local_buffer_size()),
-        m_local_addressing(global_memory_addressing(group, Region::local, layout)),
-        m_local_fallback(layout == ThreadLayout::warp_shaped
-                             ? interleave_conflict(group, Region::local)
-                             : std::nullopt),
-        m_largest_shared(largest_buffers(group, Region::shared)),
-        m_largest_local(largest_buffers(group, Region::local)),
         m_label(std::move(label)),
-        m_storage(labelled(m_label, "bufreg::persistent")) {}
+        m_storage(labelled(m_label, "bufreg::persistent")) {
+    take_level_layouts(group);
+  }
+
+  /// The shared and local arenas' sizes and addressing, from `group` (the planned one, or the
+  /// copy fit_level0() moved buffers in).
+  void take_level_layouts(const BufferGroup& group) {
+    m_shared = arena_addressing(group, Region::shared, m_layout);
+    m_shared_alignment = group.arena_alignment(Region::shared);
+    m_shared_width = group.element_width(Region::shared);
+    m_shared_bytes = group.shared_buffer_size();
+    m_local_alignment = group.arena_alignment(Region::local);
+    m_local_bytes = group.local_buffer_size();
+    m_local_addressing = global_memory_addressing(group, Region::local, m_layout);
+    m_local_fallback = m_layout == ThreadLayout::warp_shaped
+                           ? interleave_conflict(group, Region::local)
+                           : std::nullopt;
+    m_largest_shared = largest_buffers(group, Region::shared);
+    m_largest_local = largest_buffers(group, Region::local);
+  }
 
   /// The generations of the plan's layouts as they are now.
   std::map<std::string, std::uint32_t> current_generations() const {
@@ -476,6 +547,13 @@ class KernelPlan {
                        ": take allocators again after a layout changes"
                  : std::string("is a per-team buffer, but the plan has no team group: pass its "
                                "group to set_team_buffers()")));
+    }
+    if (m_fitted) {
+      if (allocator.generation == m_fitted->generation()) return;
+      throw std::invalid_argument(detail::buffer_message(
+          buffer_name(allocator.name_id),
+          "its allocator is from layout generation " + std::to_string(allocator.generation) +
+              ", but fit_level0() moved buffers: take allocators from KernelPlan::allocator()"));
     }
     for (const auto& entry : m_generations) {
       if (entry.second == allocator.generation) return;
@@ -746,7 +824,7 @@ class KernelPlan {
         m_team ? m_team->generation : 0,
         narrow(static_cast<std::size_t>(team_size), "team size"),
         narrow(threads, "threads in the launch"),
-        m_generations.at("")};
+        m_fitted ? m_fitted->generation() : m_generations.at("")};
     // Once everything fits.
     const bool grown = m_storage.reserve(space, threads, m_persistent_addressing);
     const bool named = copy_names(space);
@@ -789,6 +867,8 @@ class KernelPlan {
   std::map<std::string, std::uint32_t> m_generations;  // the layouts the plan was made for
   ThreadLayout m_layout;
   ArenaAddressing m_shared;
+  std::shared_ptr<const BufferGroup> m_fitted;  // the group after fit_level0() moved buffers
+  std::string m_moved;                          // what it moved, for describe()
   ArenaAddressing m_persistent_addressing;
   std::optional<std::string> m_persistent_fallback;  // why persistent storage is not interleaved
   std::size_t m_shared_alignment;
