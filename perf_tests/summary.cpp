@@ -106,8 +106,8 @@ std::string Summary::table(const std::string& backend, int systems) const {
                    load > 0 ? peak / load : 1.0, row.result.seconds * 1e3);
   }
   text += format(
-      "\nODE batch integrator on %s: %d systems, one per thread, t = 0..1 in 2 "
-      "launches\n",
+      "\nODE batch integrator on %s: %d systems, one per thread (team rows: one per team, "
+      "fewer systems), t = 0..1 in 2 launches\n",
       backend.c_str(), systems);
   text += format("%-9s %4s  %-11s %-16s %5s %9s %10s %11s %8s %9s\n", "system", "n", "placement",
                  "kernel", "team", "shared B", "median ms", "steps/s", "vs hand", "max err");
@@ -127,6 +127,15 @@ std::string Summary::table(const std::string& backend, int systems) const {
   for (const OdeRow& row : m_ode) {
     if (row.mix == "components" && row.variant == "bufreg_alias" && row.vs_hand > 0) {
       text += format(" %s n=%d: %.3f;", row.system.c_str(), row.n, row.vs_hand);
+    }
+  }
+  // The team rows integrate one system per team, in batches of their own size; their shared B
+  // is per team (0: the buffers are in level-1 scratch).
+  text += "\nOne system per team (bufreg / hand; per-team buffers, shared B per team):";
+  for (const OdeRow& row : m_ode) {
+    if (row.mix == "team" && row.variant == "bufreg" && row.vs_hand > 0) {
+      text += format(" %s n=%d, %.0f systems: %.3f;", row.system.c_str(), row.n,
+                     counter(row.result, "systems"), row.vs_hand);
     }
   }
   return text + "\n";
@@ -160,9 +169,14 @@ std::string Summary::json(const std::string& backend, int systems,
     out << (i ? ", " : "") << "{\"system\": \"" << row.system << "\", \"n\": " << row.n
         << ", \"placement\": \"" << row.mix << "\", \"kernel\": \"" << row.variant
         << "\", \"ok\": " << (row.result.error.empty() ? "true" : "false")
-        << ", \"seconds\": " << row.result.seconds << ", \"team\": " << counter(row.result, "team")
-        << ", \"shared_bytes_per_thread\": " << counter(row.result, "shared_B")
-        << ", \"steps_per_second\": " << counter(row.result, "steps/s")
+        << ", \"seconds\": " << row.result.seconds << ", \"team\": " << counter(row.result, "team");
+    if (row.mix == "team") {  // one system per team: a batch of its own, bytes per team
+      out << ", \"systems\": " << counter(row.result, "systems")
+          << ", \"shared_bytes_per_team\": " << counter(row.result, "shared_B");
+    } else {
+      out << ", \"shared_bytes_per_thread\": " << counter(row.result, "shared_B");
+    }
+    out << ", \"steps_per_second\": " << counter(row.result, "steps/s")
         << ", \"vs_hand\": " << row.vs_hand << ", \"max_error\": " << counter(row.result, "max_err")
         << "}";
   }

@@ -1,4 +1,5 @@
-// Registers the ODE benchmarks for every state count, placement and aliasing choice.
+// Registers the ODE benchmarks for every state count, placement and aliasing choice, and the
+// team-per-system pairs.
 #include "register_ode_benchmarks.hpp"
 
 #include <benchmark/benchmark.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "ode_benchmarks.hpp"
+#include "team_benchmarks.hpp"
 
 namespace ode {
 namespace {
@@ -60,6 +62,31 @@ void register_size(const Settings& settings, bool every_placement) {
   register_bufreg<System, N, Mix::all_local, false>(data, settings.check);
 }
 
+/// One system per team, `variant` "bufreg" or "hand", on a batch of its own size.
+template <class Runner, class System>
+void register_team(const std::shared_ptr<BatchData<ExecSpace, System>>& data, int n,
+                   const char* variant, double allowed) {
+  const std::string name =
+      std::string("ode/") + System::name + "/n" + std::to_string(n) + "/team/" + variant;
+  benchmark::RegisterBenchmark(name.c_str(),
+                               [data, allowed](benchmark::State& state) {
+                                 Runner runner(data->batch);
+                                 time_integration(state, *data, runner, allowed);
+                                 state.counters["systems"] = data->batch.systems;
+                               })
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond);
+}
+
+template <class System, int N>
+void register_team_size(const Settings& settings) {
+  Settings team = settings;
+  team.systems = team_systems<ExecSpace>(N, settings.systems);
+  auto data = std::make_shared<BatchData<ExecSpace, System>>(N, team);
+  register_team<HandTeamRunner<ExecSpace, System, N>>(data, N, "hand", settings.check);
+  register_team<BufregTeamRunner<ExecSpace, System, N>>(data, N, "bufreg", settings.check);
+}
+
 }  // namespace
 
 void register_ode_benchmarks(const Settings& settings) {
@@ -67,6 +94,8 @@ void register_ode_benchmarks(const Settings& settings) {
   register_size<Lorenz96, 40>(settings, true);
   register_size<Lorenz96, 128>(settings, true);
   register_size<DampedRotation, 40>(settings, false);
+  register_team_size<Lorenz96, 128>(settings);
+  register_team_size<Lorenz96, 1024>(settings);
 }
 
 std::string describe_ode_layout(int n) {

@@ -11,15 +11,18 @@ namespace ode {
 /// dx_i/dt = (x_{i+1} - x_{i-2}) x_{i-1} - x_i + F, indices cyclic; F is the system's forcing.
 struct Lorenz96 {
   static constexpr const char* name = "lorenz96";
+  /// dx_i/dt alone: what one thread of a team computes (it reads x[i-2..i+1]).
+  template <class State>
+  KOKKOS_INLINE_FUNCTION static double derivative(int i, int n, double forcing, const State& x) {
+    const int next = i + 1 == n ? 0 : i + 1;
+    const int prev = i == 0 ? n - 1 : i - 1;
+    const int prev2 = i < 2 ? i + n - 2 : i - 2;
+    return (x[next] - x[prev2]) * x[prev] - x[i] + forcing;
+  }
   template <class State, class Derivative>
   KOKKOS_INLINE_FUNCTION static void rhs(int n, double forcing, const State& x,
                                          const Derivative& dxdt) {
-    for (int i = 0; i < n; ++i) {
-      const int next = i + 1 == n ? 0 : i + 1;
-      const int prev = i == 0 ? n - 1 : i - 1;
-      const int prev2 = i < 2 ? i + n - 2 : i - 2;
-      dxdt[i] = (x[next] - x[prev2]) * x[prev] - x[i] + forcing;
-    }
+    for (int i = 0; i < n; ++i) dxdt[i] = derivative(i, n, forcing, x);
   }
   /// The initial state of system `s`: away from the rest state F, different per system.
   static double initial(int i, int s, double forcing) {
