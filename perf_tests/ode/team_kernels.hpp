@@ -84,7 +84,7 @@ struct BufregTeamIntegrator {
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
     const TeamAllocators& a = allocators();
-    const bufreg::ThreadArenas team = arenas.thread(member);
+    const bufreg::ThreadArenas team = arenas.team_member(member);
     TeamWorkspace w{};
     w.state = team.span<double>(a.state);
     w.proposal = team.span<double>(a.proposal);

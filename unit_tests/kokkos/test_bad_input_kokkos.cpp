@@ -208,6 +208,8 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
             bufreg_test::abort_local_arena_for_level1);
   table.add("arenas.thread(member)  // the plan keeps locals on the stack", "aborts",
             bufreg_test::abort_no_local_arena);
+  table.add("arenas.get<float>(per-team allocator)  // arenas from thread(), debug builds",
+            "aborts", bufreg_test::abort_team_buffer_without_team);
   table.add("arenas.get<float>(interleaved persistent allocator)  // debug builds", "aborts",
             bufreg_test::abort_pointer_to_interleaved);
   // Refused by the compiler (the static_assert in bufreg/kokkos/precision.hpp), where half_t is

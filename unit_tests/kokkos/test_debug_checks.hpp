@@ -20,7 +20,9 @@ struct Misuse {
     outside_arena,
     thread_again,
     pointer_to_interleaved,
-    stale_allocator
+    stale_allocator,
+    team_allocator_without_team_group,
+    team_allocator_through_thread
   };
   bufreg::KernelArenas<ExecSpace, 0> arenas;
   bufreg::Allocator allocator;
@@ -30,7 +32,10 @@ struct Misuse {
     bufreg::LocalArena<0> local;
     const bufreg::ThreadArenas mine = arenas.thread(member, local);
     if (kind == wrong_type) mine.get<double>(allocator)[0] = 1.0;
-    if (kind == outside_arena || kind == stale_allocator) mine.get<float>(allocator)[0] = 1.0f;
+    if (kind == outside_arena || kind == stale_allocator ||
+        kind == team_allocator_without_team_group || kind == team_allocator_through_thread) {
+      mine.get<float>(allocator)[0] = 1.0f;
+    }
     if (kind == pointer_to_interleaved) mine.get<float>(allocator)[1] = 1.0f;
     // Backends may hand out more scratch than asked for; enough calls exhaust any of them.
     if (kind == thread_again) {
@@ -52,9 +57,24 @@ void misuse(typename Misuse<ExecSpace>::Kind kind, int launch_league = 1) {
   const bool interleaved = kind == Misuse<ExecSpace>::pointer_to_interleaved;
   bufreg::KernelPlan<ExecSpace> plan(group, interleaved ? bufreg::ThreadLayout::warp_shaped
                                                         : bufreg::ThreadLayout::thread_contiguous);
+  bufreg::LayoutOptions team_scope;
+  team_scope.scope = bufreg::Scope::team;
+  bufreg::BufferGroup team(team_scope);
+  team.register_buffer("weights", 8, bufreg::Location::shared);
+  if (kind == Misuse<ExecSpace>::team_allocator_through_thread) {
+    plan.set_team_buffers(team);  // but the kernel takes its arenas with thread()
+  }
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(1, 1));
   bufreg::Allocator allocator = group.get_allocator(interleaved ? "history" : "weights");
   if (kind == Misuse<ExecSpace>::outside_arena) allocator.offset = 32;  // one slice too far
+  if (kind == Misuse<ExecSpace>::team_allocator_without_team_group) {
+    allocator = team.get_allocator("weights");                   // the plan has no team group
+    EXPECT_THROW(plan.check(allocator), std::invalid_argument);  // as the host refuses it
+  }
+  if (kind == Misuse<ExecSpace>::team_allocator_through_thread) {
+    allocator = team.get_allocator("weights");
+    plan.check(allocator);  // the host cannot see which call the kernel makes
+  }
   if (kind == Misuse<ExecSpace>::stale_allocator) {
     allocator = before;
     EXPECT_THROW(plan.check(allocator), std::invalid_argument);  // as the host refuses it
@@ -132,6 +152,16 @@ TEST(TEST_CATEGORY_DEATH, AnAllocatorOfAnotherGenerationAbortsNamingTheBuffer) {
 
 TEST(TEST_CATEGORY_DEATH, SliceOutsideItsArenaAbortsNamingTheBuffer) {
   EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::outside_arena), abort_outside_arena);
+}
+
+TEST(TEST_CATEGORY_DEATH, APerTeamAllocatorWithoutTheTeamGroupAbortsNamingTheBuffer) {
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::team_allocator_without_team_group),
+               abort_team_buffer_without_team);
+}
+
+TEST(TEST_CATEGORY_DEATH, APerTeamAllocatorThroughThreadArenasAbortsNamingTheBuffer) {
+  EXPECT_DEATH(misuse<TEST_EXECSPACE>(Misuse<TEST_EXECSPACE>::team_allocator_through_thread),
+               abort_team_buffer_without_team);
 }
 
 TEST(TEST_CATEGORY_DEATH, PointerToAnInterleavedBufferAbortsNamingTheBuffer) {

@@ -56,6 +56,8 @@ inline constexpr const char* abort_outside_arena =
     "bufreg: buffer 'weights': slice lies outside its arena";
 inline constexpr const char* abort_scratch_exhausted = "bufreg: level-0 scratch exhausted";
 inline constexpr const char* abort_other_policy = "bufreg: kernel launched with another policy";
+inline constexpr const char* abort_team_buffer_without_team =
+    "bufreg: buffer 'weights': is a per-team buffer, but these arenas hold no team's";
 inline constexpr const char* abort_local_arena_for_level1 =
     "bufreg: the plan keeps local buffers in level-1 scratch: call KernelArenas::thread";
 inline constexpr const char* abort_no_local_arena =

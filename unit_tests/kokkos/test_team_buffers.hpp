@@ -77,9 +77,9 @@ struct TeamFillAndVerify {
     bufreg::LocalArena<capacity> local;
     bufreg::ThreadArenas mine_arenas;
     if constexpr (Level1Locals) {
-      mine_arenas = arenas.thread(member);
+      mine_arenas = arenas.team_member(member);
     } else {
-      mine_arenas = arenas.thread(member, local);
+      mine_arenas = arenas.team_member(member, local);
     }
     const bufreg::ThreadArenas& a = mine_arenas;
     const int t = member.league_rank() * member.team_size() + member.team_rank();

@@ -75,7 +75,8 @@ class KernelArenas {
           "bufreg: the plan keeps local buffers in level-1 scratch: call "
           "KernelArenas::thread(member), without a LocalArena");
     }
-    return arenas(member, ThreadArenas::Interleaved{local.bytes, m_layout.local_bytes, 0, 1});
+    return arenas(member, ThreadArenas::Interleaved{local.bytes, m_layout.local_bytes, 0, 1},
+                  no_team());
   }
 
   /// As thread(member, local), for a plan with LocalStorage::level1_scratch (or no local
@@ -83,36 +84,75 @@ class KernelArenas {
   /// here, so call it before the kernel takes level-1 scratch of its own.
   template <class TeamMember>
   KOKKOS_INLINE_FUNCTION ThreadArenas thread(const TeamMember& member) const {
+    return arenas(member, level1_local(member), no_team());
+  }
+
+  /// As thread(member, local) and thread(member), and the team's per-team buffers too
+  /// (KernelPlan::set_team_buffers): take a kernel's arenas with these when it uses per-team
+  /// buffers. (The thread() calls leave them out, so kernels without them keep the registers
+  /// the team's scratch pointers would take; debug builds abort, naming the buffer, when a
+  /// per-team buffer is taken through them.)
+  template <class TeamMember>
+  KOKKOS_INLINE_FUNCTION ThreadArenas team_member(const TeamMember& member,
+                                                  local_arena_type& local) const {
+    if (m_layout.local_alignment != 0) {
+      Kokkos::abort(
+          "bufreg: the plan keeps local buffers in level-1 scratch: call "
+          "KernelArenas::team_member(member), without a LocalArena");
+    }
+    const ThreadArenas::Interleaved stack{local.bytes, m_layout.local_bytes, 0, 1};
+    return arenas(member, stack, team(member));
+  }
+  template <class TeamMember>
+  KOKKOS_INLINE_FUNCTION ThreadArenas team_member(const TeamMember& member) const {
+    const ThreadArenas::Interleaved local = level1_local(member);
+    return arenas(member, local, team(member));
+  }
+
+ private:
+  /// The per-team arenas of the thread() calls: none.
+  KOKKOS_INLINE_FUNCTION static ThreadArenas::Team no_team() { return {nullptr, 0, nullptr, 0, 0}; }
+
+  /// This member's local arena in the team's level-1 scratch (none without local buffers).
+  template <class TeamMember>
+  KOKKOS_INLINE_FUNCTION ThreadArenas::Interleaved level1_local(const TeamMember& member) const {
     if (m_layout.local_alignment == 0) {
       if (m_layout.local_bytes > 0) {
         Kokkos::abort(
             "bufreg: the plan keeps local buffers on the stack: declare a LocalArena and call "
             "KernelArenas::thread(member, local)");
       }
-      return arenas(member, ThreadArenas::Interleaved{});
+      return ThreadArenas::Interleaved{nullptr, 0, 0, 1};
     }
     const auto team_size = static_cast<std::size_t>(member.team_size());
     const std::size_t tile_threads = m_layout.local_tile_threads;
     const std::size_t tiles = (team_size + tile_threads - 1) / tile_threads;
-    void* team_block = member.team_scratch(1).get_shmem_aligned(
-        tiles * m_layout.local_tile_bytes, static_cast<std::ptrdiff_t>(m_layout.local_alignment));
-    if (team_block == nullptr) {
-      Kokkos::abort(
-          "bufreg: level-1 scratch exhausted: launch with the policy KernelPlan::configure() "
-          "returned, and call KernelArenas::thread() once per team member before taking "
-          "level-1 scratch of the kernel's own");
-    }
+    unsigned char* const block =
+        take(member.team_scratch(1), tiles * m_layout.local_tile_bytes, m_layout.local_alignment,
+             "bufreg: level-1 scratch exhausted: launch with the policy KernelPlan::configure() "
+             "returned, and call KernelArenas::thread() once per team member before taking "
+             "level-1 scratch of the kernel's own");
     const auto rank = static_cast<std::size_t>(member.team_rank());
-    return arenas(
-        member, ThreadArenas::Interleaved{static_cast<unsigned char*>(team_block) +
-                                              rank / tile_threads * m_layout.local_tile_bytes,
-                                          m_layout.local_bytes, rank % tile_threads, tile_threads});
+    return ThreadArenas::Interleaved{block + rank / tile_threads * m_layout.local_tile_bytes,
+                                     m_layout.local_bytes, rank % tile_threads, tile_threads};
   }
 
- private:
+  /// The team's per-team arenas, after the threads' in each level.
+  template <class TeamMember>
+  KOKKOS_INLINE_FUNCTION ThreadArenas::Team team(const TeamMember& member) const {
+    return ThreadArenas::Team{
+        take(member.team_scratch(0), m_layout.team_shared_bytes, m_layout.team_shared_alignment,
+             "bufreg: level-0 scratch exhausted"),
+        m_layout.team_shared_bytes,
+        take(member.team_scratch(1), m_layout.team_level1_bytes, m_layout.team_level1_alignment,
+             "bufreg: level-1 scratch exhausted"),
+        m_layout.team_level1_bytes, m_layout.team_generation};
+  }
+
   template <class TeamMember>
   KOKKOS_INLINE_FUNCTION ThreadArenas arenas(const TeamMember& member,
-                                             const ThreadArenas::Interleaved& local) const {
+                                             const ThreadArenas::Interleaved& local,
+                                             const ThreadArenas::Team& team) const {
     const auto team_size = static_cast<std::size_t>(member.team_size());
     const auto rank = static_cast<std::size_t>(member.team_rank());
     unsigned char* shared = nullptr;
@@ -127,13 +167,6 @@ class KernelArenas {
       }
       shared = static_cast<unsigned char*>(team_block) + rank * stride;
     }
-    const ThreadArenas::Team team{
-        take(member.team_scratch(0), m_layout.team_shared_bytes, m_layout.team_shared_alignment,
-             "bufreg: level-0 scratch exhausted"),
-        m_layout.team_shared_bytes,
-        take(member.team_scratch(1), m_layout.team_level1_bytes, m_layout.team_level1_alignment,
-             "bufreg: level-1 scratch exhausted"),
-        m_layout.team_level1_bytes, m_layout.team_generation};
     const std::size_t thread = static_cast<std::size_t>(member.league_rank()) * team_size + rank;
     if (thread >= m_layout.threads || team_size != m_layout.team_size) {
       Kokkos::abort(

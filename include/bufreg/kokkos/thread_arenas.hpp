@@ -152,9 +152,14 @@ class ThreadArenas {
              allocator.offset;
     }
     if (allocator.region == Region::shared) return m_shared + allocator.offset;
-    const Interleaved& arena = allocator.region == Region::persistent ? m_persistent : m_local;
+    if (allocator.region == Region::local) return at(m_local, allocator.offset, element_bytes);
+    return at(m_persistent, allocator.offset, element_bytes);
+  }
+
+  KOKKOS_INLINE_FUNCTION static unsigned char* at(const Interleaved& arena, std::size_t offset,
+                                                  std::size_t element_bytes) {
     const ArenaAddressing tile{arena.tile_threads, 0};
-    return arena.tile + tile.offset(arena.lane, allocator.offset, element_bytes);
+    return arena.tile + tile.offset(arena.lane, offset, element_bytes);
   }
 
   template <class T>
@@ -176,6 +181,11 @@ class ThreadArenas {
   }
 
   KOKKOS_INLINE_FUNCTION void check_slice(const Allocator& allocator) const {
+    if (allocator.scope == Scope::team && m_team.shared == nullptr && m_team.level1 == nullptr) {
+      detail::buffer_abort(m_names, allocator.name_id,
+                           "is a per-team buffer, but these arenas hold no team's: take them with "
+                           "KernelArenas::team_member(), from a plan given its group");
+    }
     std::size_t arena_bytes = m_local.bytes;
     if (allocator.region == Region::shared) arena_bytes = m_shared_bytes;
     if (allocator.region == Region::persistent) arena_bytes = m_persistent.bytes;
