@@ -235,4 +235,105 @@ TEST(WarpShapedLayout, ThousandRandomGroupsCostTheIdealOrTheBound) {
   EXPECT_EQ(failed_groups, 0);
 }
 
+/// Prices, for the warps of two tiles, the first, middle and last element of every local buffer of
+/// `group` as level-1 scratch lays them out under warp_shaped, from a team block at
+/// `block_base`. Returns the failures.
+int check_level1_locals(const BufferGroup& group, std::uint64_t block_base,
+                        const std::string& what) {
+  const ArenaAddressing arena =
+      bufreg::global_memory_addressing(group, Region::local, ThreadLayout::warp_shaped);
+  int failures = 0;
+  const auto fail = [&](const std::string& problem) {
+    if (++failures <= 5) ADD_FAILURE() << what << ": " << problem;
+  };
+  if ((arena.tile_threads > 1) == bufreg::interleave_conflict(group, Region::local).has_value()) {
+    fail("interleaved exactly when no buffers of different widths share bytes");
+  }
+  if (arena.tile_threads == 1) return failures;
+  const auto& placements = group.placements();
+  for (std::size_t i = 0; i < placements.size(); ++i) {
+    if (placements[i].region != Region::local) continue;
+    const std::size_t width = bufreg::element_size(group.entries()[i].precision());
+    const std::size_t count = placements[i].slice.size() / width;
+    if (count == 0) continue;
+    for (const std::size_t k : {std::size_t{0}, count / 2, count - 1}) {
+      for (const std::size_t warp : {std::size_t{0}, std::size_t{1}}) {
+        std::vector<std::uint64_t> lanes;
+        for (std::size_t lane = 0; lane < bufreg::warp_lanes; ++lane) {
+          lanes.push_back(block_base + arena.offset(warp * bufreg::warp_lanes + lane,
+                                                    placements[i].slice.start + k * width, width));
+        }
+        const bufreg::WarpAccessCost cost = bufreg::warp_access_cost(lanes, width);
+        if (cost.sectors > cost.ideal_sectors) {
+          fail("'" + group.entries()[i].name() + "' element " + std::to_string(k) + " costs " +
+               std::to_string(cost.sectors) + " sectors, ideal " +
+               std::to_string(cost.ideal_sectors));
+        }
+      }
+    }
+  }
+  return failures;
+}
+
+TEST(WarpShapedLayout, LocalBuffersInLevel1ScratchAreCoalesced) {
+  // KernelPlan aligns a team's level-1 block to a 32-byte sector; 96 is such a start that is
+  // not also 64- or 128-byte aligned.
+  constexpr std::uint64_t block_base = 96;
+  std::mt19937_64 random(20261126);
+  int failed_groups = 0;
+  for (int i = 0; i < 1000; ++i) {
+    RandomComponents components(random);
+    const BufferGroup& group = *components.registry.group(&components.parent);
+    if (check_level1_locals(group, block_base, "group " + std::to_string(i)) > 0) ++failed_groups;
+  }
+  EXPECT_EQ(failed_groups, 0);
+  // A 16-byte start would not do: one byte per lane then straddles two sectors.
+  BufferGroup bytes;
+  bytes.register_buffer("flags", 4, Location::local, false, std::nullopt, Precision::uint8);
+  EXPECT_EQ(check_level1_locals(bytes, block_base, "flags"), 0);
+  const ArenaAddressing arena =
+      bufreg::global_memory_addressing(bytes, Region::local, ThreadLayout::warp_shaped);
+  std::vector<std::uint64_t> lanes;
+  for (std::size_t lane = 0; lane < bufreg::warp_lanes; ++lane) {
+    lanes.push_back(16 + arena.offset(lane, 0, 1));
+  }
+  EXPECT_EQ(bufreg::warp_access_cost(lanes, 1).sectors, 2u);
+}
+
+TEST(TeamLayout, TeamThreadRangeLoopsOverPerTeamBuffersCostTheIdeal) {
+  // A team's arena is contiguous: lane j of a TeamThreadRange loop takes element e + j. In
+  // shared memory that is conflict-free; in level 1 it is coalesced but for the sector its
+  // slice starts in (slices are aligned to 16 bytes and their element size, not to 32).
+  std::mt19937_64 random(20261127);
+  int failures = 0;
+  for (int i = 0; i < 200; ++i) {
+    bufreg::LayoutOptions options;
+    options.scope = bufreg::Scope::team;
+    BufferGroup team(options);
+    for (int b = 0; b < 6; ++b) {
+      team.register_buffer("b" + std::to_string(b), 1 + random() % 300,
+                           random() % 2 ? Location::shared : Location::local, false, std::nullopt,
+                           static_cast<Precision>(random() % 6));
+    }
+    const auto& placements = team.placements();
+    for (std::size_t p = 0; p < placements.size(); ++p) {
+      const std::size_t width = bufreg::element_size(team.entries()[p].precision());
+      const std::size_t count = placements[p].slice.size() / width;
+      for (std::size_t first = 0; first + bufreg::warp_lanes <= count; first += 37) {
+        std::vector<std::uint64_t> lanes;
+        for (std::size_t lane = 0; lane < bufreg::warp_lanes; ++lane) {
+          lanes.push_back(128 + placements[p].slice.start + (first + lane) * width);
+        }
+        const bufreg::WarpAccessCost cost = bufreg::warp_access_cost(lanes, width);
+        const bool level0 = placements[p].region == Region::shared;
+        if (level0 ? cost.wavefronts > cost.ideal_wavefronts
+                   : cost.sectors > cost.ideal_sectors + 1) {
+          if (++failures <= 5) ADD_FAILURE() << "group " << i << " buffer " << p;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(failures, 0);
+}
+
 }  // namespace

@@ -31,6 +31,25 @@ struct Workspace {
 KOKKOS_INLINE_FUNCTION double smaller(double a, double b) { return a < b ? a : b; }
 KOKKOS_INLINE_FUNCTION double larger(double a, double b) { return a < b ? b : a; }
 
+/// Dormand & Prince (1980): row s of `a` builds stage s + 1 (its last row is b, 5th order);
+/// e = b - b_hat (the embedded 4th order), including k7.
+struct Tableau {
+  double a[7][6];
+  double e[7];
+};
+
+/// The tableau by value, for each integrator's local constexpr copy: usable on every device.
+KOKKOS_INLINE_FUNCTION constexpr Tableau dormand_prince_tableau() {
+  return {{{0, 0, 0, 0, 0, 0},
+           {1.0 / 5, 0, 0, 0, 0, 0},
+           {3.0 / 40, 9.0 / 40, 0, 0, 0, 0},
+           {44.0 / 45, -56.0 / 15, 32.0 / 9, 0, 0, 0},
+           {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729, 0, 0},
+           {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656, 0},
+           {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}},
+          {71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40}};
+}
+
 struct Tolerances {
   double relative;
   double absolute;
@@ -50,18 +69,9 @@ template <class System>
 KOKKOS_INLINE_FUNCTION SegmentResult integrate(const Workspace& w, int n, double parameter,
                                                double t0, double t1, const Tolerances& tol,
                                                int max_steps) {
-  // Dormand & Prince (1980): row s of `a` builds stage s + 1 (its last row is b, 5th order);
-  // e = b - b_hat (the embedded 4th order), including k7. Local arrays: usable on every device.
-  constexpr double a[7][6] = {
-      {0, 0, 0, 0, 0, 0},
-      {1.0 / 5, 0, 0, 0, 0, 0},
-      {3.0 / 40, 9.0 / 40, 0, 0, 0, 0},
-      {44.0 / 45, -56.0 / 15, 32.0 / 9, 0, 0, 0},
-      {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729, 0, 0},
-      {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656, 0},
-      {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}};
-  constexpr double e[7] = {71.0 / 57600,      0,          -71.0 / 16695, 71.0 / 1920,
-                           -17253.0 / 339200, 22.0 / 525, -1.0 / 40};
+  constexpr Tableau tableau = dormand_prince_tableau();
+  const auto& a = tableau.a;
+  const auto& e = tableau.e;
   if (t0 == 0.0) {
     w.step_size[0] = tol.first_step;
     w.previous_error[0] = 1e-4;

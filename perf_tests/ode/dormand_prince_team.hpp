@@ -42,17 +42,9 @@ KOKKOS_INLINE_FUNCTION SegmentResult integrate_team(const Member& member, const 
                                                     int n, double parameter, double t0, double t1,
                                                     const Tolerances& tol, int max_steps,
                                                     ControllerState& controller) {
-  // The tableau of integrate() in dormand_prince.hpp, unchanged.
-  constexpr double a[7][6] = {
-      {0, 0, 0, 0, 0, 0},
-      {1.0 / 5, 0, 0, 0, 0, 0},
-      {3.0 / 40, 9.0 / 40, 0, 0, 0, 0},
-      {44.0 / 45, -56.0 / 15, 32.0 / 9, 0, 0, 0},
-      {19372.0 / 6561, -25360.0 / 2187, 64448.0 / 6561, -212.0 / 729, 0, 0},
-      {9017.0 / 3168, -355.0 / 33, 46732.0 / 5247, 49.0 / 176, -5103.0 / 18656, 0},
-      {35.0 / 384, 0, 500.0 / 1113, 125.0 / 192, -2187.0 / 6784, 11.0 / 84}};
-  constexpr double e[7] = {71.0 / 57600,      0,          -71.0 / 16695, 71.0 / 1920,
-                           -17253.0 / 339200, 22.0 / 525, -1.0 / 40};
+  constexpr Tableau tableau = dormand_prince_tableau();
+  const auto& a = tableau.a;
+  const auto& e = tableau.e;
   const auto states = Kokkos::TeamThreadRange(member, n);
   const auto rhs = [&](const TeamWorkspace::Doubles& x, const TeamWorkspace::Doubles& dxdt) {
     Kokkos::parallel_for(states,

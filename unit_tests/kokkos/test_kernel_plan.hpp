@@ -328,8 +328,9 @@ TEST(TEST_CATEGORY, LocalBuffersInLevel1ScratchAreSizedFromTheLayout) {
   warp.set_local_storage(bufreg::LocalStorage::level1_scratch);
   EXPECT_EQ(warp.local_addressing().tile_threads, 32u);
   EXPECT_EQ(warp.local_addressing().tile_bytes, 32u * 808u);
-  // Per team one tile for the partial one and 16 B of alignment slack; per thread a tile's share.
-  EXPECT_EQ(warp.level1_bytes_per_team(team), 32u * 808u + 16u + 808u * idx(team));
+  // Per team one tile for the partial one and 32 B of alignment slack (a sector); per thread a
+  // tile's share.
+  EXPECT_EQ(warp.level1_bytes_per_team(team), 32u * 808u + 32u + 808u * idx(team));
   EXPECT_EQ(warp.describe().substr(warp.describe().find("local:")),
             "local: 803 B per thread, in level-1 scratch, interleaved in tiles of 32 threads "
             "(coalesced)\n");
@@ -338,7 +339,7 @@ TEST(TEST_CATEGORY, LocalBuffersInLevel1ScratchAreSizedFromTheLayout) {
   EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)),
             warp.level0_bytes_per_team(team));
   warp.add_level1_scratch(64, 8);
-  EXPECT_EQ(warp.level1_bytes_per_team(team), 32u * 808u + 16u + 64u + (808u + 8u) * idx(team));
+  EXPECT_EQ(warp.level1_bytes_per_team(team), 32u * 808u + 32u + 64u + (808u + 8u) * idx(team));
   policy = warp.configure(Kokkos::TeamPolicy<ExecSpace>(3, team));
   EXPECT_EQ(level1_of(policy), warp.level1_bytes_per_team(team));
   warp.kernel_arenas(policy);  // no LocalArena capacity
@@ -348,7 +349,7 @@ TEST(TEST_CATEGORY, LocalBuffersInLevel1ScratchAreSizedFromTheLayout) {
   rows.set_local_storage(bufreg::LocalStorage::level1_scratch);
   EXPECT_EQ(rows.local_addressing().tile_threads, 1u);
   EXPECT_EQ(rows.local_addressing().tile_bytes, 832u);
-  EXPECT_EQ(rows.level1_bytes_per_team(team), 16u + 832u * idx(team));
+  EXPECT_EQ(rows.level1_bytes_per_team(team), 32u + 832u * idx(team));
   EXPECT_EQ(level1_of(rows.configure(Kokkos::TeamPolicy<ExecSpace>(3, team))),
             rows.level1_bytes_per_team(team));
 

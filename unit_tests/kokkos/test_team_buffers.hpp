@@ -198,15 +198,15 @@ TEST(TEST_CATEGORY, TeamBuffersAddPerTeamBytesToEachLevel) {
   const std::size_t level0_alone = plan.level0_bytes_per_team(team);
   plan.set_team_buffers(buffers.team);
   // stage (296 B) with its alias inside, then counts (28 B) at 304: 332 B in level 0, plus 16 B
-  // of alignment slack; big (2400 B) in level 1, plus 16 B.
+  // of alignment slack; big (2400 B) in level 1, plus 32 B (a sector).
   EXPECT_EQ(plan.team_level0_bytes(), 332u);
   EXPECT_EQ(plan.team_level1_bytes(), 2400u);
   EXPECT_EQ(plan.level0_bytes_per_team(team), level0_alone + 332u + 16u);
-  EXPECT_EQ(plan.level1_bytes_per_team(team), 2400u + 16u);
+  EXPECT_EQ(plan.level1_bytes_per_team(team), 2400u + 32u);
   const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(2, team));
   EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(0, team)),
             plan.level0_bytes_per_team(team));
-  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(1, team)), 2416u);
+  EXPECT_EQ(static_cast<std::size_t>(policy.scratch_size(1, team)), 2432u);
   EXPECT_NE(plan.describe().find("per team: level 0 332 B, level 1 2400 B\n"), std::string::npos)
       << plan.describe();
 }

@@ -70,13 +70,7 @@ class KernelArenas {
   template <class TeamMember>
   KOKKOS_INLINE_FUNCTION ThreadArenas thread(const TeamMember& member,
                                              local_arena_type& local) const {
-    if (m_layout.local_alignment != 0) {
-      Kokkos::abort(
-          "bufreg: the plan keeps local buffers in level-1 scratch: call "
-          "KernelArenas::thread(member), without a LocalArena");
-    }
-    return arenas(member, ThreadArenas::Interleaved{local.bytes, m_layout.local_bytes, 0, 1},
-                  no_team());
+    return arenas(member, on_stack(local), no_team());
   }
 
   /// As thread(member, local), for a plan with LocalStorage::level1_scratch (or no local
@@ -95,13 +89,7 @@ class KernelArenas {
   template <class TeamMember>
   KOKKOS_INLINE_FUNCTION ThreadArenas team_member(const TeamMember& member,
                                                   local_arena_type& local) const {
-    if (m_layout.local_alignment != 0) {
-      Kokkos::abort(
-          "bufreg: the plan keeps local buffers in level-1 scratch: call "
-          "KernelArenas::team_member(member), without a LocalArena");
-    }
-    const ThreadArenas::Interleaved stack{local.bytes, m_layout.local_bytes, 0, 1};
-    return arenas(member, stack, team(member));
+    return arenas(member, on_stack(local), team(member));
   }
   template <class TeamMember>
   KOKKOS_INLINE_FUNCTION ThreadArenas team_member(const TeamMember& member) const {
@@ -112,6 +100,16 @@ class KernelArenas {
  private:
   /// The per-team arenas of the thread() calls: none.
   KOKKOS_INLINE_FUNCTION static ThreadArenas::Team no_team() { return {nullptr, 0, nullptr, 0, 0}; }
+
+  /// This member's local arena on its stack, `local`.
+  KOKKOS_INLINE_FUNCTION ThreadArenas::Interleaved on_stack(local_arena_type& local) const {
+    if (m_layout.local_alignment != 0) {
+      Kokkos::abort(
+          "bufreg: the plan keeps local buffers in level-1 scratch: call KernelArenas::thread"
+          "(member) or team_member(member), without a LocalArena");
+    }
+    return ThreadArenas::Interleaved{local.bytes, m_layout.local_bytes, 0, 1};
+  }
 
   /// This member's local arena in the team's level-1 scratch (none without local buffers).
   template <class TeamMember>

@@ -28,6 +28,7 @@
 #include <bufreg/kokkos/local_storage.hpp>
 #include <bufreg/kokkos/persistent_storage.hpp>
 #include <bufreg/thread_layout.hpp>
+#include <bufreg/warp_access.hpp>
 
 namespace bufreg {
 
@@ -216,14 +217,15 @@ class KernelPlan {
                                    "scratch, which does not survive the launch"));
       }
     }
-    m_team = TeamArenas{&team_group,
-                        team_group.generation(),
-                        team_group.arena_size(Region::shared),
-                        team_group.arena_alignment(Region::shared),
-                        team_group.arena_size(Region::local),
-                        std::max<std::size_t>(team_group.arena_alignment(Region::local), 16),
-                        largest_buffers(team_group, Region::shared),
-                        largest_buffers(team_group, Region::local)};
+    m_team = TeamArenas{
+        &team_group,
+        team_group.generation(),
+        team_group.arena_size(Region::shared),
+        team_group.arena_alignment(Region::shared),
+        team_group.arena_size(Region::local),
+        std::max<std::size_t>(team_group.arena_alignment(Region::local), global_sector_bytes),
+        largest_buffers(team_group, Region::shared),
+        largest_buffers(team_group, Region::local)};
   }
   void set_team_buffers(const BufferGroup&& team_group) = delete;  // the plan keeps a pointer
   /// Level-0 and level-1 scratch bytes of the per-team buffers (0 without them).
@@ -673,9 +675,12 @@ class KernelPlan {
     if (team_level1_bytes() > 0) bytes += team_level1_bytes() + m_team->level1_alignment;
     return bytes;
   }
-  /// Of a team's block of local arenas: the group's alignment, and at least 16 bytes (every
-  /// element type's) for the interleaved tiles.
-  std::size_t level1_alignment() const { return std::max<std::size_t>(m_local_alignment, 16); }
+  /// Of a team's block of local arenas in level 1 (global memory on GPUs): the group's
+  /// alignment, and at least a 32-byte sector, so that a warp's access to a tile is as few
+  /// sectors as its bytes need (test_thread_layout prices it).
+  std::size_t level1_alignment() const {
+    return std::max<std::size_t>(m_local_alignment, global_sector_bytes);
+  }
   std::size_t level1_thread_bytes() const {
     if (!sets_level1()) return 0;
     return m_extra1_thread + (local_in_level1()
