@@ -50,6 +50,20 @@ KOKKOS_INLINE_FUNCTION constexpr Tableau dormand_prince_tableau() {
           {71.0 / 57600, 0, -71.0 / 16695, 71.0 / 1920, -17253.0 / 339200, 22.0 / 525, -1.0 / 40}};
 }
 
+/// The step-size factor after an accepted step of error norm `norm`: PI control (Hairer &
+/// Wanner, II.4), between 0.2 and 5.
+KOKKOS_INLINE_FUNCTION double accepted_step_factor(double norm, double previous_error) {
+  return norm == 0.0
+             ? 5.0
+             : smaller(5.0,
+                       larger(0.2, 0.9 * ::pow(norm, -0.7 / 5) * ::pow(previous_error, 0.4 / 5)));
+}
+
+/// The step-size factor after a rejected step: at least 0.2.
+KOKKOS_INLINE_FUNCTION double rejected_step_factor(double norm) {
+  return larger(0.2, 0.9 * ::pow(norm, -1.0 / 5));
+}
+
 struct Tolerances {
   double relative;
   double absolute;
@@ -110,10 +124,7 @@ KOKKOS_INLINE_FUNCTION SegmentResult integrate(const Workspace& w, int n, double
     }
     norm = ::sqrt(norm / n);
     if (norm <= 1.0) {  // accept; PI control (Hairer & Wanner, II.4)
-      const double factor =
-          norm == 0.0 ? 5.0
-                      : smaller(5.0, larger(0.2, 0.9 * ::pow(norm, -0.7 / 5) *
-                                                     ::pow(w.previous_error[0], 0.4 / 5)));
+      const double factor = accepted_step_factor(norm, w.previous_error[0]);
       w.previous_error[0] = larger(norm, 1e-4);
       t += h;
       for (int i = 0; i < n; ++i) {
@@ -123,7 +134,7 @@ KOKKOS_INLINE_FUNCTION SegmentResult integrate(const Workspace& w, int n, double
       w.step_size[0] = h * factor;
       ++result.accepted;
     } else {
-      w.step_size[0] = h * larger(0.2, 0.9 * ::pow(norm, -1.0 / 5));
+      w.step_size[0] = h * rejected_step_factor(norm);
       ++result.rejected;
     }
   }

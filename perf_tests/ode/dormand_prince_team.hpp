@@ -12,18 +12,6 @@
 
 namespace ode {
 
-/// Where one team's integrator keeps its data: the buffers of Workspace, one copy per team; the
-/// stage accumulator may share k7's storage (it is dead before k7 is computed).
-struct TeamWorkspace {
-  using Doubles = bufreg::StridedSpan<double>;
-  Doubles state;
-  Doubles proposal;
-  Doubles error;
-  bufreg::StridedSpan<float> output;
-  Doubles k[7];
-  Doubles stage;
-};
-
 /// The controller's state that outlives a launch. Every thread of the team holds its own copy
 /// and updates it from the same reduced error norm, so the copies agree without a broadcast.
 struct ControllerState {
@@ -31,22 +19,23 @@ struct ControllerState {
   double previous_error;
 };
 
-/// Integrates `n` states of one system from t0 to t1 in place (w.state), starting a fresh
+/// Integrates `n` states of one system from t0 to t1 in place (w.state; the team's buffers of
+/// Workspace, whose controller spans stay empty: `controller` holds those), starting a fresh
 /// controller when t0 == 0; called by every thread of `member`'s team. The caller loads w.state
 /// before (and barriers), and stores w.output after: this function ends with a barrier.
 /// Each loop over the states is a TeamThreadRange and ends with a barrier: the next phase may
 /// read elements other threads wrote (the right-hand side reads x[i-2..i+1]; Kokkos does not
 /// promise two ranges hand element i to the same thread).
 template <class System, class Member>
-KOKKOS_INLINE_FUNCTION SegmentResult integrate_team(const Member& member, const TeamWorkspace& w,
-                                                    int n, double parameter, double t0, double t1,
+KOKKOS_INLINE_FUNCTION SegmentResult integrate_team(const Member& member, const Workspace& w, int n,
+                                                    double parameter, double t0, double t1,
                                                     const Tolerances& tol, int max_steps,
                                                     ControllerState& controller) {
   constexpr Tableau tableau = dormand_prince_tableau();
   const auto& a = tableau.a;
   const auto& e = tableau.e;
   const auto states = Kokkos::TeamThreadRange(member, n);
-  const auto rhs = [&](const TeamWorkspace::Doubles& x, const TeamWorkspace::Doubles& dxdt) {
+  const auto rhs = [&](const Workspace::Doubles& x, const Workspace::Doubles& dxdt) {
     Kokkos::parallel_for(states,
                          [&](const int i) { dxdt[i] = System::derivative(i, n, parameter, x); });
     member.team_barrier();
@@ -94,10 +83,7 @@ KOKKOS_INLINE_FUNCTION SegmentResult integrate_team(const Member& member, const 
         norm);  // every thread of the team receives the sum
     norm = ::sqrt(norm / n);
     if (norm <= 1.0) {  // accept; PI control (Hairer & Wanner, II.4)
-      const double factor =
-          norm == 0.0 ? 5.0
-                      : smaller(5.0, larger(0.2, 0.9 * ::pow(norm, -0.7 / 5) *
-                                                     ::pow(controller.previous_error, 0.4 / 5)));
+      const double factor = accepted_step_factor(norm, controller.previous_error);
       controller.previous_error = larger(norm, 1e-4);
       t += h;
       // Every thread has read state and k7 for the norm: the reduction joined the team.
@@ -109,7 +95,7 @@ KOKKOS_INLINE_FUNCTION SegmentResult integrate_team(const Member& member, const 
       controller.step_size = h * factor;
       ++result.accepted;
     } else {
-      controller.step_size = h * larger(0.2, 0.9 * ::pow(norm, -1.0 / 5));
+      controller.step_size = h * rejected_step_factor(norm);
       ++result.rejected;
     }
   }

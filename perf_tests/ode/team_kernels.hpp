@@ -34,7 +34,7 @@ using TeamController = Kokkos::View<double* [2], typename ExecSpace::memory_spac
 template <class System, class ExecSpace, class Member>
 KOKKOS_INLINE_FUNCTION void run_team(const Member& member, const Batch<ExecSpace>& batch,
                                      const TeamController<ExecSpace>& controller,
-                                     const TeamWorkspace& w) {
+                                     const Workspace& w) {
   const auto s = static_cast<std::size_t>(member.league_rank());
   const auto states = Kokkos::TeamThreadRange(member, batch.n);
   Kokkos::parallel_for(
@@ -85,7 +85,7 @@ struct BufregTeamIntegrator {
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
     const TeamAllocators& a = allocators();
     const bufreg::ThreadArenas team = arenas.team_member(member);
-    TeamWorkspace w{};
+    Workspace w{};
     w.state = team.span<double>(a.state);
     w.proposal = team.span<double>(a.proposal);
     w.error = team.span<double>(a.error);
@@ -113,10 +113,10 @@ struct HandTeamIntegrator {
   }
 
   KOKKOS_INLINE_FUNCTION void operator()(const Member& member) const {
-    using Doubles = TeamWorkspace::Doubles;
+    using Doubles = Workspace::Doubles;
     const auto& scratch = member.team_scratch(Level);
     const auto n = static_cast<std::size_t>(batch.n);
-    TeamWorkspace w{};
+    Workspace w{};
     w.state = Doubles(DoubleScratch(scratch, n).data(), n);
     w.proposal = Doubles(DoubleScratch(scratch, n).data(), n);
     w.error = Doubles(DoubleScratch(scratch, n).data(), n);
