@@ -132,6 +132,20 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                typeid(std::logic_error),
                {"set_local_storage(LocalStorage::level1_scratch)"},
                {}});
+  bufreg::KernelPlan<Serial> invalid_storage(oversized);
+  table.check({"plan.set_local_storage(LocalStorage(7))",
+               [&] { invalid_storage.set_local_storage(static_cast<bufreg::LocalStorage>(7)); },
+               invalid,
+               {"local storage 7"},
+               {}});
+  invalid_storage.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  table.check({"plan.fit_level0(0)",
+               [&] { invalid_storage.fit_level0(0); },
+               invalid,
+               {"team size of 1 or more"},
+               {}});
+  EXPECT_EQ(invalid_storage.local_storage(), bufreg::LocalStorage::level1_scratch);
+  EXPECT_EQ(invalid_storage.allocator("big").region, bufreg::Region::shared);  // nothing moved
   bufreg::KernelPlan<Serial> fitted(oversized);
   fitted.set_local_storage(bufreg::LocalStorage::level1_scratch);
   fitted.fit_level0(1);

@@ -180,7 +180,15 @@ class KernelPlan {
   }
   /// Where the local buffers live (LocalStorage::stack unless set); set it before configure().
   LocalStorage local_storage() const { return m_local_storage; }
-  void set_local_storage(LocalStorage storage) { m_local_storage = storage; }
+  /// Throws std::invalid_argument for a value that is not a LocalStorage.
+  void set_local_storage(LocalStorage storage) {
+    if (storage != LocalStorage::stack && storage != LocalStorage::level1_scratch) {
+      throw std::invalid_argument("bufreg: local storage " +
+                                  std::to_string(static_cast<int>(storage)) +
+                                  " is not a LocalStorage");
+    }
+    m_local_storage = storage;
+  }
   /// How level-1 scratch lays out the threads' local arenas (LocalStorage::level1_scratch).
   const ArenaAddressing& local_addressing() const { return m_local_addressing; }
   /// Level-1 scratch bytes a team of `team_size` gets from configure(): the threads' local
@@ -239,11 +247,16 @@ class KernelPlan {
   /// LocalStorage::level1_scratch first). Take every allocator from allocator() afterwards: the
   /// remaining shared buffers move too, and check() refuses the group's own. describe() names
   /// what moved and why. Returns the moved buffers' names, empty when everything fits. Throws
-  /// std::logic_error for a plan of a registry's component (its children's regions cannot move)
+  /// std::invalid_argument for a team size under 1, std::logic_error for a plan of a registry's
+  /// component (its children's regions cannot move)
   /// or with local buffers on the stack, and std::runtime_error when the rest still does not fit
   /// (team buffers or extra scratch alone overflow level 0).
   template <class Policy = Kokkos::TeamPolicy<ExecutionSpace>>
   std::vector<std::string> fit_level0(int team_size) {
+    if (team_size < 1) {
+      throw std::invalid_argument("bufreg: fit_level0() needs a team size of 1 or more, not " +
+                                  std::to_string(team_size));
+    }
     if (!m_group) {
       throw std::logic_error(
           "bufreg: fit_level0() moves buffers of a plan's own group; a registry component's "
