@@ -1,11 +1,14 @@
 #include <bufreg/buffer_registry.hpp>
 #include <bufreg/detail/messages.hpp>
+#include <bufreg/detail/placement_search.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <vector>
 
@@ -459,6 +462,87 @@ std::set<std::string> BufferRegistry::update(const void* parent,
     group = std::move(moved);
   });
   return recognized;
+}
+
+PlacementDecision BufferRegistry::place_automatically(const void* parent,
+                                                      const PlacementModel& model,
+                                                      const PlacementOptions& options) {
+  std::lock_guard lock(m_mutex);
+  if (!find(parent)) throw std::out_of_range("bufreg: automatic placement of an unknown parent");
+  // The components inside `parent`, each under every path that leads to it.
+  std::vector<std::pair<std::string, const void*>> nodes = {{"", parent}};
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    for (const auto& [name, child] : find(nodes[i].second)->children) {
+      if (find(child)) nodes.emplace_back(nodes[i].first + name + "/", child);
+    }
+  }
+  std::map<std::string, const void*> by_prefix(nodes.begin(), nodes.end());
+  const auto split = [&](const std::string& path) -> std::pair<const void*, std::string> {
+    const auto slash = path.rfind('/');
+    const std::string prefix = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+    const auto node = by_prefix.find(prefix);
+    return {node == by_prefix.end() ? nullptr : node->second,
+            slash == std::string::npos ? path : path.substr(slash + 1)};
+  };
+  const auto find_buffer = [&](const std::string& path) -> const CUDABuffer* {
+    const auto [key, name] = split(path);
+    if (!key) return nullptr;
+    const Component& component = *find(key);
+    refuse_child_entry(component.children, name);
+    for (const CUDABuffer& buffer : component.group.entries()) {
+      if (buffer.name() == name) return &buffer;
+    }
+    return nullptr;
+  };
+  detail::check_options(options, find_buffer);
+
+  std::vector<detail::Relocatable> relocatable;
+  std::set<std::pair<const void*, std::string>> buffers;
+  for (const std::string& path : options.relocatable) {
+    const CUDABuffer& buffer = *find_buffer(path);
+    if (!buffers.insert(split(path)).second) {
+      throw std::invalid_argument(
+          detail::buffer_message(path, "is relocatable twice (under another path too)"));
+    }
+    relocatable.push_back(
+        {path, buffer.bytes(), detail::weight_of(options, path), buffer.location()});
+  }
+  const auto placed = [&](const std::vector<Location>& locations) {
+    Staged staged;
+    std::set<const void*> moved;
+    for (std::size_t i = 0; i < relocatable.size(); ++i) {
+      if (locations[i] == relocatable[i].current) continue;
+      const auto [key, name] = split(relocatable[i].name);
+      BufferUpdate move;
+      move.location = locations[i];
+      staged.try_emplace(key, find(key)->group).first->second.update_buffer(name, move);
+      moved.insert(key);
+    }
+    for (const void* key : moved) stage_parents(staged, key);
+    return staged;
+  };
+  const auto footprint_of = [&](const std::vector<Location>& locations) {
+    const Staged staged = placed(locations);
+    const auto group_of = [&](const void* key) -> const BufferGroup& {
+      const auto found = staged.find(key);
+      return found != staged.end() ? found->second : find(key)->group;
+    };
+    Footprint footprint;
+    footprint.shared_bytes = group_of(parent).shared_buffer_size();
+    for (const auto& [prefix, key] : nodes) {
+      const BufferGroup& group = group_of(key);
+      footprint.local_bytes += group.local_buffer_size();
+      for (const CUDABuffer& buffer : group.entries()) {
+        if (find(key)->child_entries.count(buffer.name())) continue;
+        detail::add_traffic(footprint, buffer, detail::weight_of(options, prefix + buffer.name()));
+      }
+    }
+    return footprint;
+  };
+  detail::SearchResult result = detail::search_placement(relocatable, footprint_of, model, options);
+  Staged chosen = placed(result.chosen);
+  commit(chosen);
+  return std::move(result.decision);
 }
 
 BufferRegistry& buffer_registry() {

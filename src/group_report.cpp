@@ -1,5 +1,6 @@
 // BufferGroup::describe() and BufferGroup::to_json(): the layout for people and for tools.
 #include <bufreg/buffer_group.hpp>
+#include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/planned_layout.hpp>
 
 #include <algorithm>
@@ -94,6 +95,10 @@ std::string escaped(const std::string& text, Escape escape, Special special) {
   return out;
 }
 
+}  // namespace
+
+namespace detail {
+
 /// A JSON string: quotes and backslashes escaped, control characters as \u00XX, and bytes that
 /// are not well-formed UTF-8 as \u00XX of the byte, so the document is always valid UTF-8.
 std::string json_string(const std::string& text) {
@@ -130,6 +135,13 @@ std::string display_name(const std::string& text) {
   };
   return escaped(text, escape, special);
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::display_name;
+using detail::json_string;
 
 /// Characters (code points) in well-formed UTF-8 `text`: the columns it takes in a table.
 std::size_t columns(const std::string& text) {

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <bufreg/automatic_placement.hpp>
 #include <bufreg/buffer_group.hpp>
 
 namespace bufreg {
@@ -101,6 +102,17 @@ class BufferRegistry {
   /// value, or a move the group refuses, throws std::invalid_argument and changes nothing.
   std::set<std::string> update(const void* parent,
                                const std::map<std::string, std::string>& settings);
+
+  /// Automatic placement (see bufreg::place_automatically) over `parent` and every component
+  /// inside it. Buffers are named by path: "state" for `parent`'s own, "step/k1" for buffer k1
+  /// of its child "step", "step/inner/x" further down. Each candidate is rolled up as update()
+  /// would roll it up; its level 0 is `parent`'s shared arena, its thread-private bytes those of
+  /// `parent` and of every component inside it (each has its own LocalArena). The choice is
+  /// applied in one step, like update(), and returned. Throws std::out_of_range for an unknown
+  /// parent or path, std::invalid_argument for a child's entry, and what place_automatically()
+  /// throws; a refusal changes nothing.
+  PlacementDecision place_automatically(const void* parent, const PlacementModel& model,
+                                        const PlacementOptions& options);
 
  private:
   struct Component {

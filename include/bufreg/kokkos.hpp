@@ -6,6 +6,7 @@
 /// ThreadArenas::span<T>().
 
 #include <bufreg/core.hpp>
+#include <bufreg/kokkos/device_description.hpp>
 #include <bufreg/kokkos/kernel_arenas.hpp>
 #include <bufreg/kokkos/kernel_plan.hpp>
 #include <bufreg/kokkos/local_arena.hpp>
