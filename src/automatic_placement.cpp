@@ -50,10 +50,10 @@ std::string number(double value) {
   return text;
 }
 
-/// The model's reason for buffer `i` being where `best` put it, from the candidate that differs
-/// only there (`flipped`).
+/// The model's reason for a buffer being where `best` put it, from the candidate that differs
+/// only there (`flipped`, which the search would admit or not).
 std::string reason(Location location, double weight, const Scored& best, const Scored& flipped,
-                   const ModelParameters& parameters) {
+                   bool flipped_admitted, const ModelParameters& parameters) {
   const Estimate& now = best.estimate;
   const Estimate& other = flipped.estimate;
   const std::string change = percent(other.time / now.time);
@@ -66,7 +66,7 @@ std::string reason(Location location, double weight, const Scored& best, const S
                 : "");
   }
   if (!other.fits) return "local: in shared the kernel would not fit (" + other.limit + ")";
-  if (flipped.footprint.shared_bytes > parameters.shared_bytes_per_thread_max) {
+  if (!flipped_admitted) {
     return "local: in shared, level 0 would take " + format_bytes(flipped.footprint.shared_bytes) +
            " per thread, past the model's bound of " +
            format_bytes(parameters.shared_bytes_per_thread_max);
@@ -197,11 +197,9 @@ SearchResult search_placement(const std::vector<Relocatable>& relocatable,
       best = i;
     }
   }
-  if (best == candidates.size()) {
-    throw std::invalid_argument(
-        "bufreg: no placement of the relocatable buffers fits " + model.device.name +
-        ": all local " +
-        (scored[1].estimate.fits ? "passes the level-0 bound" : scored[1].estimate.limit));
+  if (best == candidates.size()) {  // all local is admitted whenever it fits
+    throw std::invalid_argument("bufreg: no placement of the relocatable buffers fits " +
+                                model.device.name + ": all local: " + scored[1].estimate.limit);
   }
 
   // Then single moves, hottest first, while one makes the model faster (or as fast with fewer
@@ -238,7 +236,7 @@ SearchResult search_placement(const std::vector<Relocatable>& relocatable,
     const Scored other = score(flipped, footprint_of, model, options);
     decision.buffers.push_back(
         {relocatable[i].name, result.chosen[i], result.chosen[i] != relocatable[i].current,
-         reason(result.chosen[i], relocatable[i].weight, now, other, parameters)});
+         reason(result.chosen[i], relocatable[i].weight, now, other, admitted(other), parameters)});
   }
   for (std::size_t i : {std::size_t{0}, std::size_t{1}, candidates.size() - 1}) {
     if (i == 0 || candidates[i].first != decision.fixed.back().first) {

@@ -45,7 +45,9 @@ double parse_number(std::size_t line, const std::string& text, const std::string
   const double number = std::strtod(value.c_str(), &end);
   if (value.empty() || end != value.c_str() + value.size() || errno == ERANGE ||
       !std::isfinite(number) || number < least) {
-    refuse_line(line, text, "needs a finite number of at least " + std::to_string(least));
+    char bound[32];
+    std::snprintf(bound, sizeof bound, "%g", least);
+    refuse_line(line, text, std::string("needs a finite number of at least ") + bound);
   }
   return number;
 }

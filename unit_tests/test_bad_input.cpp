@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <map>
 #include <optional>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "error_table.hpp"
 #include "group_snapshot.hpp"
@@ -173,6 +176,101 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
           },
           invalid, {"'x'", "16 bytes"});
 
+  // Automatic placement and its model.
+  const bufreg::PlacementModel h100 =
+      bufreg::PlacementModel::for_device(bufreg::described_device("sm_90"));
+  const auto placement = [](std::vector<std::string> relocatable,
+                            std::map<std::string, double> weights = {}) {
+    bufreg::PlacementOptions options;
+    options.relocatable = std::move(relocatable);
+    options.weights = std::move(weights);
+    return options;
+  };
+  refused("place_automatically(group, h100, {.relocatable = {\"ghost\"}})",
+          [&] { bufreg::place_automatically(group, h100, placement({"ghost"})); }, out_of_range,
+          {"'ghost'", "not registered"});
+  refused("place_automatically(group, h100, {.relocatable = {\"carry\"}})  // persistent",
+          [&] { bufreg::place_automatically(group, h100, placement({"carry"})); }, invalid,
+          {"'carry'", "persistent"});
+  refused("place_automatically(group, h100, {.relocatable = {\"state\", \"state\"}})",
+          [&] {
+            bufreg::place_automatically(group, h100, placement({"state", "state"}));
+          },
+          invalid, {"'state'", "twice"});
+  refused("place_automatically(group, h100, {.weights = {{\"state\", -1}}})",
+          [&] {
+            bufreg::place_automatically(group, h100, placement({}, {{"state", -1}}));
+          },
+          invalid, {"'state'", "weight -1"});
+  refused("place_automatically(group, h100, {.weights = {{\"state\", NAN}}})",
+          [&] {
+            bufreg::place_automatically(
+                group, h100, placement({}, {{"state", std::numeric_limits<double>::quiet_NaN()}}));
+          },
+          invalid, {"'state'", "weight nan"});
+  refused("place_automatically(group, h100, {.weights = {{\"ghost\", 2}}})",
+          [&] {
+            bufreg::place_automatically(group, h100, placement({}, {{"ghost", 2}}));
+          },
+          out_of_range, {"'ghost'"});
+  refused("place_automatically(group, h100, {.relocatable = {\"state\"}, .kernel = {0, 64}})",
+          [&] {
+            bufreg::PlacementOptions options = placement({"state"});
+            options.kernel.team_size_max = 0;
+            bufreg::place_automatically(group, h100, options);
+          },
+          invalid, {"team size of 1 or more"});
+  refused("place_automatically(group, {h100.device, {.spill_cost = 0.5}}, {...})",
+          [&] {
+            bufreg::PlacementModel cheap = h100;
+            cheap.parameters.spill_cost = 0.5;
+            bufreg::place_automatically(group, cheap, placement({"state"}));
+          },
+          invalid, {"spill_cost of 1 or more"});
+  {
+    BufferGroup huge_group;
+    huge_group.register_buffer("table", 40000, Location::shared, false, {}, Precision::float64);
+    huge_group.register_buffer("x", 8, Location::shared);
+    const GroupSnapshot huge_before(huge_group);
+    table.check(
+        {"place_automatically(group, h100, {.relocatable = {\"x\"}})  // table: 312 KiB "
+         "of level 0",
+         [&] { bufreg::place_automatically(huge_group, h100, placement({"x"})); },
+         invalid,
+         {"no placement", "H100", "above the device's 227.0 KiB"},
+         [&] { return GroupSnapshot(huge_group) == huge_before; }});
+    BufferGroup team_group(
+        bufreg::LayoutOptions{16, bufreg::Planner::registration_order, 50, bufreg::Scope::team});
+    team_group.register_buffer("x", 8, Location::shared);
+    const GroupSnapshot team_before(team_group);
+    table.check({"place_automatically(team_group, h100, {.relocatable = {\"x\"}})",
+                 [&] { bufreg::place_automatically(team_group, h100, placement({"x"})); },
+                 invalid,
+                 {"per-team buffers"},
+                 [&] { return GroupSnapshot(team_group) == team_before; }});
+  }
+  refused("described_device(\"sm_75\")", [] { bufreg::described_device("sm_75"); }, invalid,
+          {"'sm_75'", "sm_80 sm_89 sm_90 host"});
+  refused("described_device(\"host\", 0)", [] { bufreg::described_device("host", 0); }, invalid,
+          {"1 thread or more"});
+  refused("parse_model_parameters(\"spill_cost 4\")",
+          [] { bufreg::parse_model_parameters("spill_cost 4"); }, invalid,
+          {"line 1", "key = value"});
+  refused("parse_model_parameters(\"speed = 2\")",
+          [] { bufreg::parse_model_parameters("speed = 2"); }, invalid, {"line 1", "'speed'"});
+  refused("parse_model_parameters(\"spill_cost = 4\\nspill_cost = 5\")",
+          [] { bufreg::parse_model_parameters("spill_cost = 4\nspill_cost = 5"); }, invalid,
+          {"line 2", "again"});
+  refused("parse_model_parameters(\"spill_cost = 0.5\")",
+          [] { bufreg::parse_model_parameters("spill_cost = 0.5"); }, invalid,
+          {"line 1", "at least 1"});
+  refused("parse_model_parameters(\"on_chip_local_bytes = -1\")",
+          [] { bufreg::parse_model_parameters("on_chip_local_bytes = -1"); }, invalid,
+          {"line 1", "whole number of bytes"});
+  refused("parse_model_parameters(\"saturating_threads = 1.5\")",
+          [] { bufreg::parse_model_parameters("saturating_threads = 1.5"); }, invalid,
+          {"line 1", "whole number of threads"});
+
   // The registry: unknown parents and children, self-children, bad settings.
   BufferRegistry registry;
   int loop = 0, step = 0, stranger = 0;
@@ -239,6 +337,26 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
                      registry.update(&loop, {{"carry_location", "shared"}});
                    },
                    invalid, {"'carry'", "shared memory does not survive the launch"});
+
+  const bufreg::PlacementModel model =
+      bufreg::PlacementModel::for_device(bufreg::described_device("sm_90"));
+  registry_refused("registry.place_automatically(&stranger, h100, {})",
+                   [&] { registry.place_automatically(&stranger, model, {}); }, out_of_range,
+                   {"unknown parent"});
+  registry_refused("registry.place_automatically(&loop, h100, {.relocatable = {\"inner_shared\"}})",
+                   [&] {
+                     bufreg::PlacementOptions options;
+                     options.relocatable = {"inner_shared"};
+                     registry.place_automatically(&loop, model, options);
+                   },
+                   invalid, {"'inner_shared'", "'inner'"});
+  registry_refused("registry.place_automatically(&loop, h100, {.relocatable = {\"outer/x\"}})",
+                   [&] {
+                     bufreg::PlacementOptions options;
+                     options.relocatable = {"outer/x"};
+                     registry.place_automatically(&loop, model, options);
+                   },
+                   out_of_range, {"'outer/x'", "not registered"});
 
   table.expect_in_readme(readme_path, "layout engine");
 }
