@@ -155,6 +155,19 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                {"'small'", "KernelPlan::allocator()"},
                {}});
 
+  // Automatic placement.
+  bufreg::PlacementOptions spill_to_level1;
+  spill_to_level1.relocatable = {"big", "small"};
+  spill_to_level1.local_capacity = 16;
+  bufreg::KernelPlan<Serial> stack_plan(oversized);
+  table.check(
+      {"plan.place_automatically({.relocatable = {\"big\", \"small\"}, .local_capacity = "
+       "16})  // locals on the stack",
+       [&] { stack_plan.place_automatically(spill_to_level1); },
+       typeid(std::logic_error),
+       {"past local_capacity", "set_local_storage(LocalStorage::level1_scratch)"},
+       [&] { return stack_plan.allocator("big").region == bufreg::Region::shared; }});
+
   bufreg::BufferGroup shared;
   shared.register_buffer("state", 8, Location::shared);
   bufreg::KernelPlan<Serial> shared_plan(shared);
@@ -199,6 +212,15 @@ TEST(BadInput, KokkosLayerRefusesBeforeLaunch) {
                [&] { bufreg::KernelPlan<Serial> none(registry, &stranger); },
                typeid(std::out_of_range),
                {"no buffers registered"},
+               {}});
+
+  int loop = 0;
+  registry.register_buffer("state", &loop, 8, Location::local);
+  bufreg::KernelPlan<Serial> registry_plan(registry, &loop);
+  table.check({"plan.place_automatically({...})  // a plan of registry component &loop",
+               [&] { registry_plan.place_automatically({}); },
+               typeid(std::logic_error),
+               {"BufferRegistry::place_automatically()"},
                {}});
 
   // Refused by the compiler (the compile_fail.* tests build each and assert its message).

@@ -361,6 +361,93 @@ TEST(TEST_CATEGORY, BuffersMovedToLevel1ByFitLevel0HoldTheirPatterns) {
   EXPECT_EQ(mismatches, 0);
 }
 
+// place_automatically(): the model's choice, applied to the plan's copy of the group, and
+// every buffer still holds what its thread wrote.
+TEST(TEST_CATEGORY, BuffersPlacedAutomaticallyHoldTheirPatterns) {
+  using ExecSpace = TEST_EXECSPACE;
+  OversizedGroup buffers;
+  bufreg::BufferUpdate to_local;
+  to_local.location = bufreg::Location::local;
+  buffers.group.update_buffer("big", to_local);
+  buffers.group.update_buffer("head", to_local);
+  const bufreg::BufferGroup before = buffers.group;
+  bufreg::KernelPlan<ExecSpace> plan(buffers.group);
+  plan.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  bufreg::PlacementOptions options;
+  options.relocatable = {"big", "mid", "small", "tmp"};
+  options.weights = {{"small", 8}, {"tmp", 4}};
+  // On the RTX 4070 SUPER's model 34 KiB of thread-private bytes spill: the two small hot
+  // buffers move to shared; mid leaves it, as 6000 B there would pass the 2.5 KiB bound.
+  const bufreg::PlacementDecision decision = plan.place_automatically(
+      options, bufreg::PlacementModel::for_device(bufreg::described_device("sm_89")));
+  EXPECT_EQ(plan.allocator("small").region, bufreg::Region::shared);
+  EXPECT_EQ(plan.allocator("tmp").region, bufreg::Region::shared);
+  EXPECT_EQ(plan.allocator("big").region, bufreg::Region::local);
+  EXPECT_EQ(plan.allocator("mid").region, bufreg::Region::local) << decision.describe();
+  EXPECT_EQ(decision.footprint.shared_bytes, 128u);
+  EXPECT_NE(plan.describe().find("automatic placement on NVIDIA GeForce RTX 4070 SUPER"),
+            std::string::npos)
+      << plan.describe();
+  EXPECT_EQ(buffers.group.entries(), before.entries());  // the plan moved its copy
+  EXPECT_THROW(plan.check(buffers.group.get_allocator("small")), std::invalid_argument);
+
+  const int team = test_team_size<ExecSpace>();
+  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(3, team));
+  const int threads = 3 * team;
+  FitLevel0Kernel<ExecSpace> kernel{plan.kernel_arenas(policy),
+                                    plan.allocator("big"),
+                                    plan.allocator("mid"),
+                                    plan.allocator("small"),
+                                    plan.allocator("tmp"),
+                                    Kokkos::View<double**, typename ExecSpace::memory_space>(
+                                        "bufreg_test::out", idx(threads), 3500 + 1500 + 16 + 8),
+                                    plan.local_addressing().tile_bytes};
+  plan.check(kernel.big, kernel.mid, kernel.small, kernel.tmp);
+  Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
+  Kokkos::parallel_for("bufreg_test::place_automatically", policy, kernel);
+  Kokkos::fence();
+  const auto out = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), kernel.out);
+  int mismatches = 0;
+  for (int t = 0; t < threads; ++t) {
+    std::size_t k = 0;
+    const auto expect_row = [&](auto zero, int row, std::size_t count) {
+      for (std::size_t e = 0; e < count; ++e, ++k) {
+        const double want = as_double(pattern<decltype(zero)>(t, row, static_cast<int>(e)));
+        if (!(out(idx(t), k) == want) && ++mismatches <= 10) {
+          ADD_FAILURE() << "thread " << t << " row " << row << " element " << e;
+        }
+      }
+    };
+    expect_row(double{}, 0, 3500);
+    expect_row(float{}, 1, 1500);
+    expect_row(float{}, 2, 16);
+    expect_row(double{}, 3, 8);
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
+TEST(TEST_CATEGORY, PlaceAutomaticallyOnTheBackendsOwnDevice) {
+  using ExecSpace = TEST_EXECSPACE;
+  OversizedGroup buffers;
+  bufreg::KernelPlan<ExecSpace> plan(buffers.group);
+  plan.set_local_storage(bufreg::LocalStorage::level1_scratch);
+  bufreg::PlacementOptions options;
+  options.relocatable = {"big", "head", "mid", "small", "tmp"};
+  const bufreg::PlacementDecision decision = plan.place_automatically(options);
+  const bufreg::DeviceDescription device = bufreg::device_description(ExecSpace());
+  EXPECT_EQ(decision.device, device.name);
+  if (device.is_host()) {  // scratch and the stack are the same memory: nothing gains in shared
+    EXPECT_EQ(plan.shared_bytes_per_thread(), 0u) << decision.describe();
+  }
+  EXPECT_LE(plan.level0_bytes_per_team(decision.estimate.team_size),
+            device.shared_bytes_per_block_optin);
+
+  bufreg::KernelPlan<ExecSpace> on_stack(buffers.group);
+  options.local_capacity = 16;  // too small for any placement's locals: they go to level 1
+  EXPECT_THROW(on_stack.place_automatically(options), std::logic_error);
+  EXPECT_EQ(on_stack.allocator("big").region, bufreg::Region::shared);  // nothing changed
+}
+
 TEST(TEST_CATEGORY, FitLevel0RefusesWhatItCannotMove) {
   using ExecSpace = TEST_EXECSPACE;
   OversizedGroup buffers;

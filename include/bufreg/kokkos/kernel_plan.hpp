@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include <bufreg/automatic_placement.hpp>
 #include <bufreg/buffer_group.hpp>
 #include <bufreg/buffer_registry.hpp>
 #include <bufreg/detail/kokkos_debug.hpp>
@@ -24,6 +25,7 @@
 #include <bufreg/detail/messages.hpp>
 #include <bufreg/detail/name_table.hpp>
 #include <bufreg/detail/registration_order_layout.hpp>
+#include <bufreg/kokkos/device_description.hpp>
 #include <bufreg/kokkos/kernel_arenas.hpp>
 #include <bufreg/kokkos/local_storage.hpp>
 #include <bufreg/kokkos/persistent_storage.hpp>
@@ -294,9 +296,42 @@ class KernelPlan {
     return moved;
   }
 
-  /// The allocator of buffer `name` in the plan's layout: the group's, or after fit_level0()
-  /// moved buffers, that of the plan's copy. Throws std::out_of_range for an unknown name, and
-  /// std::logic_error for a plan of a registry's component (take those from the registry).
+  /// Automatic placement of the plan's own group on `model` (default: the device the execution
+  /// space runs on): bufreg::place_automatically() on a copy, as fit_level0() works, so the
+  /// group itself keeps its placement. Take every allocator from allocator() afterwards;
+  /// describe() ends with the decision's reasons. Throws what place_automatically() throws,
+  /// std::logic_error for a plan of a registry's component (use
+  /// BufferRegistry::place_automatically before making the plan) and when the decision keeps
+  /// the locals in level-1 scratch (past `options.local_capacity`) but the plan keeps them on
+  /// the stack; a refusal changes nothing.
+  PlacementDecision place_automatically(
+      const PlacementOptions& options,
+      const PlacementModel& model = placement_model(ExecutionSpace())) {
+    if (!m_group) {
+      throw std::logic_error(
+          "bufreg: place_automatically() moves buffers of a plan's own group; place a registry "
+          "component with BufferRegistry::place_automatically() before making its plan");
+    }
+    check_current();
+    auto placed = std::make_shared<BufferGroup>(m_fitted ? *m_fitted : *m_group);
+    PlacementDecision decision = bufreg::place_automatically(*placed, model, options);
+    if (decision.locals_in_level1 && m_local_storage != LocalStorage::level1_scratch) {
+      throw std::logic_error(
+          "bufreg: the placement keeps " + std::to_string(decision.footprint.level1_bytes) +
+          " B of local buffers per thread, past local_capacity: "
+          "set_local_storage(LocalStorage::level1_scratch) first, or raise local_capacity");
+    }
+    take_level_layouts(*placed);
+    m_fitted = std::move(placed);
+    m_moved = decision.describe();
+    m_moved.pop_back();  // describe() prints its own newline
+    return decision;
+  }
+
+  /// The allocator of buffer `name` in the plan's layout: the group's, or after fit_level0() or
+  /// place_automatically() moved buffers, that of the plan's copy. Throws std::out_of_range for an
+  /// unknown name, and std::logic_error for a plan of a registry's component (take those from the
+  /// registry).
   Allocator allocator(const std::string& name, bool zero = false) const {
     if (m_fitted) return m_fitted->get_allocator(name, zero);
     if (!m_group) {
@@ -568,7 +603,8 @@ class KernelPlan {
       throw std::invalid_argument(detail::buffer_message(
           buffer_name(allocator.name_id),
           "its allocator is from layout generation " + std::to_string(allocator.generation) +
-              ", but fit_level0() moved buffers: take allocators from KernelPlan::allocator()"));
+              ", but the plan moved buffers (fit_level0() or place_automatically()): take "
+              "allocators from KernelPlan::allocator()"));
     }
     for (const auto& entry : m_generations) {
       if (entry.second == allocator.generation) return;
@@ -885,8 +921,9 @@ class KernelPlan {
   std::map<std::string, std::uint32_t> m_generations;  // the layouts the plan was made for
   ThreadLayout m_layout;
   ArenaAddressing m_shared;
-  std::shared_ptr<const BufferGroup> m_fitted;  // the group after fit_level0() moved buffers
-  std::string m_moved;                          // what it moved, for describe()
+  // The group after fit_level0() or place_automatically() moved buffers, and what moved.
+  std::shared_ptr<const BufferGroup> m_fitted;
+  std::string m_moved;
   ArenaAddressing m_persistent_addressing;
   std::optional<std::string> m_persistent_fallback;  // why persistent storage is not interleaved
   std::size_t m_shared_alignment;
