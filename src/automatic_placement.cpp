@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <numeric>
 #include <set>
 #include <stdexcept>
@@ -165,60 +166,66 @@ SearchResult search_placement(const std::vector<Relocatable>& relocatable,
     return relocatable[a].bytes < relocatable[b].bytes;
   });
 
-  std::vector<std::pair<std::string, std::vector<Location>>> candidates;
-  std::vector<Location> locations;
-  for (const Relocatable& buffer : relocatable) locations.push_back(buffer.current);
-  candidates.emplace_back("as registered", locations);
-  locations.assign(n, Location::local);
-  candidates.emplace_back("all local", locations);
-  for (std::size_t k = 0; k < n; ++k) {
-    locations[hottest[k]] = Location::shared;
-    candidates.emplace_back(k + 1 == n ? "all shared" : "hottest " + std::to_string(k + 1),
-                            locations);
-  }
-
-  std::vector<Scored> scored;
-  for (const auto& candidate : candidates) {
-    scored.push_back(score(candidate.second, footprint_of, model, options));
-  }
-  const ModelParameters& parameters = model.parameters;
-  const std::size_t all_local_shared = scored[1].footprint.shared_bytes;
-  const auto admitted = [&](const Scored& candidate) {
-    return candidate.estimate.fits &&
-           candidate.footprint.shared_bytes <=
-               std::max(parameters.shared_bytes_per_thread_max, all_local_shared);
-  };
-  std::size_t best = candidates.size();
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    if (!admitted(scored[i])) continue;
-    if (best == candidates.size() || scored[i].estimate.time < scored[best].estimate.time ||
-        (scored[i].estimate.time == scored[best].estimate.time &&
-         scored[i].footprint.shared_bytes < scored[best].footprint.shared_bytes)) {
-      best = i;
+  // Every candidate is laid out once: the sweeps and the reasons revisit many.
+  std::map<std::vector<Location>, Scored> scored;
+  const auto evaluate = [&](const std::vector<Location>& locations) -> const Scored& {
+    auto found = scored.find(locations);
+    if (found == scored.end()) {
+      found = scored.emplace(locations, score(locations, footprint_of, model, options)).first;
     }
+    return found->second;
+  };
+  std::vector<Location> as_registered;
+  for (const Relocatable& buffer : relocatable) as_registered.push_back(buffer.current);
+  const std::vector<Location> all_local(n, Location::local);
+  const std::vector<Location> all_shared(n, Location::shared);
+  const ModelParameters& parameters = model.parameters;
+  const std::size_t shared_limit =
+      std::max(parameters.shared_bytes_per_thread_max, evaluate(all_local).footprint.shared_bytes);
+  const auto admitted = [&](const Scored& candidate) {
+    return candidate.estimate.fits && candidate.footprint.shared_bytes <= shared_limit;
+  };
+  const auto faster = [](const Scored& a, const Scored& b) {
+    return a.estimate.time < b.estimate.time ||
+           (a.estimate.time == b.estimate.time &&
+            a.footprint.shared_bytes < b.footprint.shared_bytes);
+  };
+  std::vector<Location> chosen;
+  const Scored* now = nullptr;
+  const auto consider = [&](const std::vector<Location>& locations) -> const Scored& {
+    const Scored& candidate = evaluate(locations);
+    if (admitted(candidate) && (!now || faster(candidate, *now))) {
+      chosen = locations;
+      now = &candidate;
+    }
+    return candidate;
+  };
+  consider(as_registered);
+  consider(all_local);
+  // The k hottest in shared, for growing k until level 0 passes the limit: where level 0 grows
+  // with each buffer moved there (registration order), every longer prefix is past it too.
+  std::vector<Location> hottest_shared = all_local;
+  for (std::size_t k = 0; k + 1 < n; ++k) {
+    hottest_shared[hottest[k]] = Location::shared;
+    if (consider(hottest_shared).footprint.shared_bytes > shared_limit) break;
   }
-  if (best == candidates.size()) {  // all local is admitted whenever it fits
+  consider(all_shared);
+  if (!now) {  // all local is admitted whenever it fits
     throw std::invalid_argument("bufreg: no placement of the relocatable buffers fits " +
-                                model.device.name + ": all local: " + scored[1].estimate.limit);
+                                model.device.name +
+                                ": all local: " + evaluate(all_local).estimate.limit);
   }
 
   // Then single moves, hottest first, while one makes the model faster (or as fast with fewer
   // level-0 bytes): a few sweeps, each a pass over the buffers.
-  std::vector<Location> chosen = candidates[best].second;
-  Scored now = scored[best];
   for (int sweep = 0; sweep < 3; ++sweep) {
     bool improved = false;
     for (const std::size_t i : hottest) {
       std::vector<Location> flipped = chosen;
       flipped[i] = flipped[i] == Location::shared ? Location::local : Location::shared;
-      Scored other = score(flipped, footprint_of, model, options);
-      if (admitted(other) && (other.estimate.time < now.estimate.time ||
-                              (other.estimate.time == now.estimate.time &&
-                               other.footprint.shared_bytes < now.footprint.shared_bytes))) {
-        chosen = std::move(flipped);
-        now = std::move(other);
-        improved = true;
-      }
+      const Scored* before = now;
+      consider(flipped);
+      improved |= now != before;
     }
     if (!improved) break;
   }
@@ -227,21 +234,22 @@ SearchResult search_placement(const std::vector<Relocatable>& relocatable,
   result.chosen = chosen;
   PlacementDecision& decision = result.decision;
   decision.device = model.device.name;
-  decision.footprint = now.footprint;
-  decision.estimate = now.estimate;
+  decision.footprint = now->footprint;
+  decision.estimate = now->estimate;
   decision.locals_in_level1 = decision.footprint.level1_bytes > 0;
   for (std::size_t i = 0; i < n; ++i) {
-    std::vector<Location> flipped = result.chosen;
+    std::vector<Location> flipped = chosen;
     flipped[i] = flipped[i] == Location::shared ? Location::local : Location::shared;
-    const Scored other = score(flipped, footprint_of, model, options);
+    const Scored& other = evaluate(flipped);
     decision.buffers.push_back(
-        {relocatable[i].name, result.chosen[i], result.chosen[i] != relocatable[i].current,
-         reason(result.chosen[i], relocatable[i].weight, now, other, admitted(other), parameters)});
+        {relocatable[i].name, chosen[i], chosen[i] != relocatable[i].current,
+         reason(chosen[i], relocatable[i].weight, *now, other, admitted(other), parameters)});
   }
-  for (std::size_t i : {std::size_t{0}, std::size_t{1}, candidates.size() - 1}) {
-    if (i == 0 || candidates[i].first != decision.fixed.back().first) {
-      decision.fixed.push_back({candidates[i].first, {scored[i].footprint, scored[i].estimate}});
-    }
+  const std::pair<const char*, const std::vector<Location>*> fixed[] = {
+      {"as registered", &as_registered}, {"all local", &all_local}, {"all shared", &all_shared}};
+  for (const auto& [label, locations] : fixed) {
+    const Scored& candidate = evaluate(*locations);
+    decision.fixed.push_back({label, {candidate.footprint, candidate.estimate}});
   }
   return result;
 }

@@ -80,7 +80,16 @@ ModelParameters default_model_parameters(const DeviceDescription& device) {
     parameters.on_chip_local_bytes = std::numeric_limits<std::size_t>::max();
     parameters.spill_cost = 1;
     parameters.saturating_threads = 1;
+    return parameters;
   }
+  // The reference's bound, in residency: the threads `device` keeps resident with the bound's
+  // level 0 per thread under the block target. Fewer slow every access, so past the bound the
+  // smaller blocks cost more than the moved bytes save, on any device.
+  Footprint at_bound;
+  at_bound.shared_bytes = parameters.shared_bytes_per_thread_max;
+  const Estimate estimate =
+      PlacementModel{device, parameters}.estimate(at_bound, {device.max_threads_per_block, 0});
+  if (estimate.fits) parameters.saturating_threads = estimate.resident_threads;
   return parameters;
 }
 

@@ -38,12 +38,12 @@ TEST(PlacementModel, TeamSizeIsTheLargestWholeWarpsWithinTheLevel0Target) {
   EXPECT_EQ(estimate.team_size, 32);
   EXPECT_EQ(estimate.resident_threads, 96);
   EXPECT_EQ(estimate.residency, 1.0);
-  // 8 KiB per thread: 4 threads, 3 blocks: 12 resident, fewer than the 32 that hide latency.
+  // 8 KiB per thread: 4 threads, 3 blocks: 12 resident, fewer than the 36 that hide latency.
   estimate = model.estimate(level0(8192), shape);
   EXPECT_EQ(estimate.team_size, 4);
   EXPECT_EQ(estimate.resident_threads, 12);
-  EXPECT_DOUBLE_EQ(estimate.residency, 12.0 / 32);
-  EXPECT_DOUBLE_EQ(estimate.time, 8192 / (12.0 / 32));
+  EXPECT_DOUBLE_EQ(estimate.residency, 12.0 / 36);
+  EXPECT_DOUBLE_EQ(estimate.time, 8192 / (12.0 / 36));
 }
 
 TEST(PlacementModel, HardLimitsAreExact) {
@@ -98,6 +98,17 @@ TEST(PlacementModel, OnTheHostNothingSpillsAndATeamIsOneThreadAtATime) {
   EXPECT_EQ(estimate.team_size, 1);
   EXPECT_EQ(estimate.spilled_fraction, 0);
   EXPECT_DOUBLE_EQ(estimate.time, 2 << 20);
+}
+
+TEST(PlacementModel, ResidencyAtTheSharedBoundIsWhatHidesLatency) {
+  // 2.5 KiB per thread under a 32 KiB block: 12 threads, and as many blocks as fit an SM.
+  EXPECT_EQ(PlacementModel::for_device(described_device("sm_89")).parameters.saturating_threads,
+            36);  // 3 blocks of 31 KiB in 100 KiB
+  EXPECT_EQ(PlacementModel::for_device(described_device("sm_80")).parameters.saturating_threads,
+            60);  // 5 in 164 KiB
+  EXPECT_EQ(PlacementModel::for_device(described_device("sm_90")).parameters.saturating_threads,
+            84);  // 7 in 228 KiB
+  EXPECT_EQ(bufreg::ModelParameters{}.saturating_threads, 36);
 }
 
 TEST(PlacementModel, DevicesCarryTheirPublishedLimits) {
