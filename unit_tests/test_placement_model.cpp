@@ -1,5 +1,5 @@
 // The occupancy and traffic model: team sizes, residency and spills computed exactly from a
-// device's published limits, and the parameters' text form.
+// device's published limits (the parameters' text form: test_model_parameters_text.cpp).
 #include <bufreg/core.hpp>
 
 #include <gtest/gtest.h>
@@ -119,26 +119,6 @@ TEST(PlacementModel, DevicesCarryTheirPublishedLimits) {
   for (const std::string& arch : bufreg::described_architectures()) {
     EXPECT_EQ(described_device(arch).arch, arch);
   }
-}
-
-TEST(ModelParameters, TextRoundTripsAndKeysLeftOutKeepTheirDefaults) {
-  bufreg::ModelParameters fitted;
-  fitted.arch = "sm_90";
-  fitted.source = "bufreg_calibrate on an H100, 42 timings";
-  fitted.on_chip_local_bytes = 2048;
-  fitted.shared_bytes_per_thread_max = 3000;
-  fitted.shared_bytes_per_block_target = 65536;
-  fitted.spill_cost = 6.25;
-  fitted.saturating_threads = 96;
-  const bufreg::ModelParameters read = bufreg::parse_model_parameters(to_text(fitted));
-  EXPECT_EQ(to_text(read), to_text(fitted));
-  EXPECT_EQ(read.spill_cost, 6.25);
-  EXPECT_EQ(read.saturating_threads, 96);
-
-  const bufreg::ModelParameters partial =
-      bufreg::parse_model_parameters("# fitted by hand\n  spill_cost = 8  # a comment\n\n");
-  EXPECT_EQ(partial.spill_cost, 8);
-  EXPECT_EQ(to_text(bufreg::parse_model_parameters("")), to_text(bufreg::ModelParameters{}));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <bufreg/layout.hpp>
 #include <bufreg/live_interval.hpp>
 #include <bufreg/location.hpp>
+#include <bufreg/model_calibration.hpp>
 #include <bufreg/placement_model.hpp>
 #include <bufreg/planner.hpp>
 #include <bufreg/precision.hpp>
