@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include <bufreg/kokkos/device_description.hpp>
+
 #include "arena_svg.hpp"
 #include "dsa_dir.hpp"
 #include "gpu_or_skip.hpp"
@@ -106,6 +108,15 @@ int main(int argc, char** argv) {
                 ExecSpace::name(), ExecSpace().concurrency());
     std::printf("The ODE kernel's layout, 40 states, each component's own placement:\n%s\n",
                 ode::describe_ode_layout(40).c_str());
+    // The automatic rows place their buffers with this model; a CPU backend's keeps every buffer
+    // local (its level 0 and thread-private storage are the same memory).
+    std::printf(
+        "The automatic rows' placement, Lorenz-96 with 40 states, by the model of the device this "
+        "binary runs on%s:\n%s\n",
+        bufreg::device_description(ExecSpace()).is_host()
+            ? " (a CPU backend: the host model keeps every buffer local, as expected)"
+            : "",
+        ode::describe_ode_automatic_placement().c_str());
     std::size_t arena_bytes = 0;
     const auto rows = ode::ode_shared_arena(40, arena_bytes);
     write(options.out_dir + "/ode_shared_arena.svg",

@@ -48,7 +48,8 @@ class Summary {
     std::string system, mix, variant;
     int n;
     Result result;
-    double vs_hand;  // median time over the hand-written kernel's; 0 when there is none
+    std::string hand_mix;  // the placement of the hand-written kernel vs_hand compares with
+    double vs_hand;        // median time over the hand-written kernel's; 0 when there is none
   };
   struct PlanRow {
     std::string instance;
