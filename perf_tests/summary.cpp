@@ -159,8 +159,8 @@ std::string Summary::table(const std::string& backend, int systems) const {
 }
 
 std::string Summary::json(const std::string& backend, int systems,
-                          const std::string& extra_ode_layouts,
-                          const std::string& gpu_memory_model) const {
+                          const std::string& extra_ode_layouts, const std::string& gpu_memory_model,
+                          const std::string& automatic_placement_model) const {
   std::ostringstream out;
   out.precision(15);  // byte counts and rates exactly, not in 6 digits
   out << "{\"backend\": \"" << backend << "\", \"systems\": " << systems << ", \"statistic\": \""
@@ -180,7 +180,8 @@ std::string Summary::json(const std::string& backend, int systems,
         << ", \"peak\": " << counter(r, "peak") << ", \"seconds\": " << r.seconds << "}";
   }
   out << "], \"ode_lifetime_layouts\": " << extra_ode_layouts
-      << ", \"gpu_memory_model\": " << gpu_memory_model << ", \"ode\": [";
+      << ", \"gpu_memory_model\": " << gpu_memory_model
+      << ", \"automatic_placement_model\": " << automatic_placement_model << ", \"ode\": [";
   for (std::size_t i = 0; i < m_ode.size(); ++i) {
     const OdeRow& row = m_ode[i];
     out << (i ? ", " : "") << "{\"system\": \"" << row.system << "\", \"n\": " << row.n
