@@ -4,8 +4,9 @@
 //                         (default: the current directory)
 //   --bufreg_plan_budget_ms=N  the planner's budget on the MiniMalloc instances (default 5000)
 //   --bufreg_dsa_dir=DIR  where those instances are (default: the repository's copy)
-//   --bufreg_model_only   print the GPU memory model of the ODE kernels and exit, before
-//                         Kokkos starts (so a CUDA build prints it on a machine without a GPU)
+//   --bufreg_model_only   print the GPU memory model of the ODE kernels and the automatic
+//                         placement model, and exit before Kokkos starts (so a CUDA build prints
+//                         them on a machine without a GPU)
 // It prints the ODE kernel's layout, runs the benchmarks, then prints a summary with the ratios
 // of medians measured side by side in this run. Exits non-zero if any result fails its check.
 #include <benchmark/benchmark.h>
@@ -22,11 +23,14 @@
 #include <string>
 #include <vector>
 
+#include <bufreg/kokkos/device_description.hpp>
+
 #include "arena_svg.hpp"
 #include "dsa_dir.hpp"
 #include "gpu_or_skip.hpp"
 #include "layout_benchmarks.hpp"
 #include "ode/gpu_memory_model.hpp"
+#include "ode/placement_model_table.hpp"
 #include "ode/register_ode_benchmarks.hpp"
 #include "planner_benchmarks.hpp"
 #include "summary.hpp"
@@ -70,6 +74,14 @@ Options parse(int& argc, char** argv) {
   return options;
 }
 
+constexpr const char* automatic_placement_caption =
+    "Automatic placement (a model, not a measurement): bufreg::PlacementModel with its default "
+    "parameters for each architecture,\nthe ODE kernels' buffers weighted by their accesses per "
+    "step (automatic_placement_options.hpp), stage in k7's storage.\nlevel-0 B and local B: bytes "
+    "per thread; team: the model's team size; resident: threads per multiprocessor; spilled: "
+    "share of\nthread-private traffic off chip; time: the model's time relative to the "
+    "components' placement\n";
+
 void write(const std::string& path, const std::string& text) {
   std::ofstream(path) << text;
   std::printf("wrote %s\n", path.c_str());
@@ -89,6 +101,8 @@ int main(int argc, char** argv) {
     if (std::string(argv[i]) == "--bufreg_model_only") {
       std::printf("GPU memory model of the ODE kernels (a model, not a measurement)\n%s",
                   ode::gpu_memory_model().text.c_str());
+      std::printf("\n%s%s", automatic_placement_caption,
+                  ode::automatic_placement_model().text.c_str());
       return 0;
     }
   }
@@ -106,6 +120,15 @@ int main(int argc, char** argv) {
                 ExecSpace::name(), ExecSpace().concurrency());
     std::printf("The ODE kernel's layout, 40 states, each component's own placement:\n%s\n",
                 ode::describe_ode_layout(40).c_str());
+    // The automatic rows place their buffers with this model; a CPU backend's keeps every buffer
+    // local (its level 0 and thread-private storage are the same memory).
+    std::printf(
+        "The automatic rows' placement, Lorenz-96 with 40 states, by the model of the device this "
+        "binary runs on%s:\n%s\n",
+        bufreg::device_description(ExecSpace()).is_host()
+            ? " (a CPU backend: the host model keeps every buffer local, as expected)"
+            : "",
+        ode::describe_ode_automatic_placement().c_str());
     std::size_t arena_bytes = 0;
     const auto rows = ode::ode_shared_arena(40, arena_bytes);
     write(options.out_dir + "/ode_shared_arena.svg",
@@ -135,9 +158,11 @@ int main(int argc, char** argv) {
         "level-0 "
         "bytes per thread; team: the largest team whose level 0 fits 48 KiB\n%s",
         gpu_model.text.c_str());
-    write(
-        options.out_dir + "/bufreg_perf_summary.json",
-        summary.json(ExecSpace::name(), options.settings.systems, lifetimes.json, gpu_model.json));
+    const auto automatic_model = ode::automatic_placement_model();
+    std::printf("\n%s%s", automatic_placement_caption, automatic_model.text.c_str());
+    write(options.out_dir + "/bufreg_perf_summary.json",
+          summary.json(ExecSpace::name(), options.settings.systems, lifetimes.json, gpu_model.json,
+                       automatic_model.json));
     status = reporter.errors() > 0 ? 1 : 0;
     if (status) std::printf("\n%d benchmark(s) failed their checks\n", reporter.errors());
   }

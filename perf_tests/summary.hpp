@@ -34,10 +34,11 @@ class Summary {
  public:
   explicit Summary(const std::map<std::string, Result>& results);
   std::string table(const std::string& backend, int systems) const;
-  /// `extra_ode_layouts` and `gpu_memory_model`: JSON values stored under
-  /// "ode_lifetime_layouts" and "gpu_memory_model".
+  /// `extra_ode_layouts`, `gpu_memory_model` and `automatic_placement_model`: JSON values stored
+  /// under "ode_lifetime_layouts", "gpu_memory_model" and "automatic_placement_model".
   std::string json(const std::string& backend, int systems, const std::string& extra_ode_layouts,
-                   const std::string& gpu_memory_model) const;
+                   const std::string& gpu_memory_model,
+                   const std::string& automatic_placement_model) const;
 
  private:
   struct LayoutRow {
@@ -48,7 +49,8 @@ class Summary {
     std::string system, mix, variant;
     int n;
     Result result;
-    double vs_hand;  // median time over the hand-written kernel's; 0 when there is none
+    std::string hand_mix;  // the placement of the hand-written kernel vs_hand compares with
+    double vs_hand;        // median time over the hand-written kernel's; 0 when there is none
   };
   struct PlanRow {
     std::string instance;

@@ -15,7 +15,8 @@ namespace ode {
 enum class Mix {
   components,  ///< each component's own choice: the step's vectors shared, the loop's local
   all_shared,  ///< every non-persistent buffer in shared memory
-  all_local    ///< every non-persistent buffer in thread-private memory
+  all_local,   ///< every non-persistent buffer in thread-private memory
+  automatic    ///< registered as `components`, then placed by a PlacementModel
 };
 
 inline const char* to_string(Mix mix) {
@@ -26,6 +27,8 @@ inline const char* to_string(Mix mix) {
       return "all_shared";
     case Mix::all_local:
       return "all_local";
+    case Mix::automatic:
+      return "automatic";
   }
   return "?";
 }

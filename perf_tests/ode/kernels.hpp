@@ -47,12 +47,14 @@ struct Batch {
 /// Bytes of thread-private storage the loop, the step and the controller need for `N` states in
 /// placement `mix`, the stage accumulator inside k7's storage when `aliasing`: what the
 /// hand-written kernel declares for the same placement, so that neither kernel's stack covers
-/// placements it does not run.
+/// placements it does not run. Mix::automatic may choose any placement, so it gets all_local's.
 template <int N, Mix mix, bool aliasing>
 struct LocalCapacity {
+  static constexpr bool step_may_be_local = mix == Mix::all_local || mix == Mix::automatic;
   static constexpr std::size_t loop = mix == Mix::all_shared ? 0 : (3 * 8 + 4) * N;
-  static constexpr std::size_t step = mix == Mix::all_local ? (aliasing ? 7 : 8) * 8 * N : 0;
+  static constexpr std::size_t step = step_may_be_local ? (aliasing ? 7 : 8) * 8 * N : 0;
   static constexpr std::size_t controller = 0;
+  static constexpr std::size_t total = loop + step + controller;
 };
 
 template <class ExecSpace, class System, int N, Mix mix, bool aliasing>

@@ -13,6 +13,7 @@
 
 #include <bufreg/kokkos.hpp>
 
+#include "automatic_placement_options.hpp"
 #include "components.hpp"
 #include "kernels.hpp"
 #include "reference.hpp"
@@ -114,10 +115,20 @@ class BatchData {
 };
 
 /// The integrator through bufreg: components register, the plan sizes the launch. `mix` and
-/// `aliasing` choose the components' placement and size the kernel's LocalArenas for it.
+/// `aliasing` choose the components' placement and size the kernel's LocalArenas for it
+/// (Mix::automatic: the device's PlacementModel chooses it, within all_local's LocalArenas).
 template <class ExecSpace, class System, int N, Mix mix, bool aliasing>
 class BufregRunner {
   using memory_space = typename ExecSpace::memory_space;
+
+  /// `loop`, its buffers placed by the model of the device the kernel runs on when `mix` is
+  /// Mix::automatic: before the plan and the allocators read the layout.
+  static const void* placed(const IntegratorLoop& loop) {
+    if constexpr (mix == Mix::automatic) {
+      place_automatically<System>(loop, bufreg::placement_model(ExecSpace()), Capacity::total);
+    }
+    return loop.buffers().owner();
+  }
 
   static Kokkos::View<const Allocators, memory_space> device_allocators(const Allocators& value) {
     const Kokkos::View<Allocators, memory_space> copy("ode::allocators");
@@ -133,7 +144,7 @@ class BufregRunner {
 
   explicit BufregRunner(const Batch<ExecSpace>& batch)
       : m_loop(m_registry, N, mix, aliasing),
-        m_plan(m_registry, &m_loop),
+        m_plan(m_registry, placed(m_loop)),
         m_functor{{}, device_allocators(Allocators(m_loop)), batch} {
     // The children's LocalArenas are the kernel's to size: check them before any launch.
     bufreg::KernelPlan<ExecSpace>(m_registry, m_loop.step().buffers().owner())

@@ -52,6 +52,7 @@ void register_size(const Settings& settings, bool every_placement) {
   auto data = std::make_shared<BatchData<ExecSpace, System>>(N, settings);
   register_hand<System, N, Mix::components>(data, settings.check);
   register_bufreg<System, N, Mix::components, true>(data, settings.check);
+  register_bufreg<System, N, Mix::automatic, true>(data, settings.check);
   if (!every_placement) return;
   register_bufreg<System, N, Mix::components, false>(data, settings.check);
   register_hand<System, N, Mix::all_shared>(data, settings.check);
@@ -106,6 +107,15 @@ std::string describe_ode_layout(int n) {
          registry.group(loop.step().buffers().owner())->describe() +
          "\ncontroller (relative to the loop's controller_persistent):\n" +
          registry.group(loop.controller().buffers().owner())->describe();
+}
+
+std::string describe_ode_automatic_placement() {
+  constexpr int n = 40;
+  bufreg::BufferRegistry registry;
+  const IntegratorLoop loop(registry, n, Mix::automatic, true);
+  return place_automatically<Lorenz96>(loop, bufreg::placement_model(ExecSpace()),
+                                       LocalCapacity<n, Mix::automatic, true>::total)
+      .describe();
 }
 
 namespace {

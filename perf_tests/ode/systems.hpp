@@ -11,6 +11,8 @@ namespace ode {
 /// dx_i/dt = (x_{i+1} - x_{i-2}) x_{i-1} - x_i + F, indices cyclic; F is the system's forcing.
 struct Lorenz96 {
   static constexpr const char* name = "lorenz96";
+  /// Reads of x per element in rhs(): x[next], x[prev2], x[prev] and x[i].
+  static constexpr int rhs_reads_per_element = 4;
   /// dx_i/dt alone: what one thread of a team computes (it reads x[i-2..i+1]).
   template <class State>
   KOKKOS_INLINE_FUNCTION static double derivative(int i, int n, double forcing, const State& x) {
@@ -36,6 +38,8 @@ struct Lorenz96 {
 /// The system's parameter scales every rotation rate.
 struct DampedRotation {
   static constexpr const char* name = "linear";
+  /// Reads of x per element in rhs(): each of a pair's two is read by both derivatives.
+  static constexpr int rhs_reads_per_element = 2;
   KOKKOS_INLINE_FUNCTION static double decay(int pair) { return 0.2 + 0.1 * (pair % 3); }
   KOKKOS_INLINE_FUNCTION static double rate(int pair, double scale) {
     return scale * (1.0 + 0.25 * (pair % 5));
