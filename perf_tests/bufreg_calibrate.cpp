@@ -26,9 +26,8 @@
 #include <bufreg/kokkos/device_description.hpp>
 
 #include "gpu_or_skip.hpp"
-#include "ode/access_weights.hpp"
+#include "ode/automatic_placement_options.hpp"
 #include "ode/ode_benchmarks.hpp"
-#include "ode/registry_footprint.hpp"
 
 namespace {
 
@@ -133,8 +132,15 @@ Measurement measure(ode::BatchData<ExecSpace, ode::Lorenz96>& data, const Option
   measurement.steps = static_cast<double>(check.accepted_steps) / data.batch.systems;
   measurement.timing.label = label;
   const ode::IntegratorLoop& loop = runner.loop();
-  measurement.timing.footprint = ode::registry_footprint(loop.registry(), loop.buffers().owner(),
-                                                         ode::lorenz96_access_weights());
+  // Placement with nothing relocatable moves nothing and scores the placement as registered.
+  bufreg::PlacementOptions as_registered;
+  as_registered.weights = ode::automatic_placement_options<ode::Lorenz96>(0).weights;
+  measurement.timing.footprint =
+      loop.registry()
+          .place_automatically(loop.buffers().owner(), bufreg::placement_model(ExecSpace()),
+                               as_registered)
+          .fixed.front()
+          .footprint;
   measurement.timing.kernel = bufreg::KernelShape{runner.team_size(), options.registers};
   measurement.timing.seconds = measurement.median_seconds / measurement.steps;
   return measurement;

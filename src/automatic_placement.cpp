@@ -249,7 +249,7 @@ SearchResult search_placement(const std::vector<Relocatable>& relocatable,
       {"as registered", &as_registered}, {"all local", &all_local}, {"all shared", &all_shared}};
   for (const auto& [label, locations] : fixed) {
     const Scored& candidate = evaluate(*locations);
-    decision.fixed.push_back({label, {candidate.footprint, candidate.estimate}});
+    decision.fixed.push_back({label, candidate.footprint, candidate.estimate});
   }
   return result;
 }
@@ -268,10 +268,10 @@ std::string PlacementDecision::describe() const {
     name.resize(std::max(name.size(), width), ' ');
     text += "  " + name + "  " + (buffer.moved ? "moved, " : "") + buffer.reason + "\n";
   }
-  for (const auto& [label, figures] : fixed) {
-    text += "  " + label + ": " + detail::estimate_text(figures.first, figures.second);
-    if (figures.second.fits && estimate.time > 0) {
-      text += " (" + detail::percent(figures.second.time / estimate.time) + ")";
+  for (const FixedPlacement& other : fixed) {
+    text += "  " + other.placement + ": " + detail::estimate_text(other.footprint, other.estimate);
+    if (other.estimate.fits && estimate.time > 0) {
+      text += " (" + detail::percent(other.estimate.time / estimate.time) + ")";
     }
     text += "\n";
   }
@@ -292,10 +292,9 @@ std::string PlacementDecision::to_json() const {
   }
   json += "], \"fixed\": [";
   for (std::size_t i = 0; i < fixed.size(); ++i) {
-    json +=
-        (i ? ", " : "") + std::string("{\"placement\": ") + detail::json_string(fixed[i].first) +
-        ", \"estimate\": " + detail::estimate_json(fixed[i].second.first, fixed[i].second.second) +
-        "}";
+    json += (i ? ", " : "") + std::string("{\"placement\": ") +
+            detail::json_string(fixed[i].placement) +
+            ", \"estimate\": " + detail::estimate_json(fixed[i].footprint, fixed[i].estimate) + "}";
   }
   return json + "]}";
 }

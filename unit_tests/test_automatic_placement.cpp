@@ -75,8 +75,8 @@ TEST(AutomaticPlacement, PastTheOnChipShareTheHottestBuffersMoveToSharedWithinTh
   }
   EXPECT_GT(decision.footprint.shared_bytes, 0u);
   EXPECT_LE(decision.footprint.shared_bytes, 2560u);
-  const double all_local = decision.fixed[1].second.second.time;
-  ASSERT_EQ(decision.fixed[1].first, "all local");
+  const double all_local = decision.fixed[1].estimate.time;
+  ASSERT_EQ(decision.fixed[1].placement, "all local");
   EXPECT_GE(all_local / decision.estimate.time, 1.1);
   EXPECT_LE(all_local / decision.estimate.time, 2.9);
 
@@ -86,8 +86,8 @@ TEST(AutomaticPlacement, PastTheOnChipShareTheHottestBuffersMoveToSharedWithinTh
   EXPECT_LE(bounded.footprint.shared_bytes, 2560u);
   EXPECT_GE(bounded.estimate.team_size, 12);
   const auto& all_shared = bounded.fixed.back();
-  ASSERT_EQ(all_shared.first, "all shared");
-  EXPECT_LT(all_shared.second.second.team_size, 2);
+  ASSERT_EQ(all_shared.placement, "all shared");
+  EXPECT_LT(all_shared.estimate.team_size, 2);
 }
 
 TEST(AutomaticPlacement, TheThresholdsDecide) {
@@ -183,14 +183,14 @@ TEST(AutomaticPlacement, RandomGroupsStayWithinLimitsAndBeatAllLocalAndAllShared
     EXPECT_LE(
         decision.footprint.shared_bytes * static_cast<std::size_t>(decision.estimate.team_size),
         model.device.shared_bytes_per_block_optin);
-    const auto& [all_local, all_shared] =
-        std::pair(decision.fixed[1].second, decision.fixed.back().second);
-    if (all_local.second.fits) {
-      EXPECT_LE(decision.estimate.time, all_local.second.time);
+    const bufreg::FixedPlacement& all_local = decision.fixed[1];
+    const bufreg::FixedPlacement& all_shared = decision.fixed.back();
+    if (all_local.estimate.fits) {
+      EXPECT_LE(decision.estimate.time, all_local.estimate.time);
     }
-    if (all_shared.second.fits &&
-        all_shared.first.shared_bytes <= model.parameters.shared_bytes_per_thread_max) {
-      EXPECT_LE(decision.estimate.time, all_shared.second.time);
+    if (all_shared.estimate.fits &&
+        all_shared.footprint.shared_bytes <= model.parameters.shared_bytes_per_thread_max) {
+      EXPECT_LE(decision.estimate.time, all_shared.estimate.time);
     }
     // What it says is what it did: each relocatable buffer where the decision put it, the
     // arenas the footprint's, every other field as it was.

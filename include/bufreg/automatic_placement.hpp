@@ -39,6 +39,13 @@ struct BufferPlacement {
   std::string reason;  ///< the model's reason, e.g. "local: keeps 256 threads per block"
 };
 
+/// A placement the search weighed, by name, with the model's figures.
+struct FixedPlacement {
+  std::string placement;  ///< "as registered", "all local" or "all shared"
+  Footprint footprint;
+  Estimate estimate;
+};
+
 /// The placement the search chose, the model's figures for it and for the fixed placements it
 /// was weighed against.
 struct PlacementDecision {
@@ -49,7 +56,7 @@ struct PlacementDecision {
   Estimate estimate;
   /// "as registered", "all local" and "all shared" (every relocatable buffer there), with their
   /// footprints and the model's figures; the choice is never worse than a fitting one of them.
-  std::vector<std::pair<std::string, std::pair<Footprint, Estimate>>> fixed;
+  std::vector<FixedPlacement> fixed;
 
   /// One line per buffer (name, location, reason), then the model's figures for the choice and
   /// for each fixed placement.
@@ -68,6 +75,7 @@ struct PlacementDecision {
 /// to fewer level-0 bytes. Deterministic. Throws std::out_of_range for an unknown name,
 /// std::invalid_argument for a persistent or repeated relocatable buffer, a weight that is
 /// negative or not finite, or when no candidate fits the device; a refusal changes nothing.
+/// With nothing relocatable it moves nothing, and `fixed` scores the placement as registered.
 PlacementDecision place_automatically(BufferGroup& group, const PlacementModel& model,
                                       const PlacementOptions& options);
 

@@ -33,10 +33,10 @@ Configuration configuration(const bufreg::PlacementModel& model) {
 
 /// The fixed placement the decision weighed under `label` ("as registered", "all local", "all
 /// shared").
-const std::pair<bufreg::Footprint, bufreg::Estimate>& fixed(
-    const bufreg::PlacementDecision& decision, const std::string& label) {
-  for (const auto& [name, figures] : decision.fixed) {
-    if (name == label) return figures;
+const bufreg::FixedPlacement& fixed(const bufreg::PlacementDecision& decision,
+                                    const std::string& label) {
+  for (const bufreg::FixedPlacement& placement : decision.fixed) {
+    if (placement.placement == label) return placement;
   }
   throw std::logic_error("automatic placement weighed no \"" + label + "\" placement");
 }
@@ -72,14 +72,14 @@ perf::ReportTable automatic_placement_model() {
     for (const Configuration& c : configurations) {
       const bufreg::PlacementDecision& d = c.decision;
       const auto& components = fixed(d, "as registered");
-      const std::pair<const char*, std::pair<bufreg::Footprint, bufreg::Estimate>> placements[] = {
+      const std::pair<const char*, bufreg::FixedPlacement> placements[] = {
           {"components", components},
           {"all_local", fixed(d, "all local")},
           {"all_shared", fixed(d, "all shared")},
-          {"automatic", {d.footprint, d.estimate}}};
+          {"automatic", {"automatic", d.footprint, d.estimate}}};
       for (const auto& [placement, figures] : placements) {
-        const bufreg::Footprint& footprint = figures.first;
-        const bufreg::Estimate& estimate = figures.second;
+        const bufreg::Footprint& footprint = figures.footprint;
+        const bufreg::Estimate& estimate = figures.estimate;
         if (!estimate.fits) {
           std::snprintf(line, sizeof line, "%-6s %-9s %4d  %-11s does not fit: %s\n", arch,
                         c.system.c_str(), c.n, placement, estimate.limit.c_str());
@@ -87,8 +87,8 @@ perf::ReportTable automatic_placement_model() {
           continue;
         }
         char time[32] = "-";
-        if (components.second.fits) {
-          std::snprintf(time, sizeof time, "%.3f", estimate.time / components.second.time);
+        if (components.estimate.fits) {
+          std::snprintf(time, sizeof time, "%.3f", estimate.time / components.estimate.time);
         }
         std::snprintf(line, sizeof line, "%-6s %-9s %4d  %-11s %9zu %9zu %5d %9d %7.1f%% %8s", arch,
                       c.system.c_str(), c.n, placement, footprint.shared_bytes,
