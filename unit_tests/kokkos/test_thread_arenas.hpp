@@ -304,6 +304,46 @@ struct FitLevel0Kernel {
   }
 };
 
+/// Launches FitLevel0Kernel on 3 teams of `team` with `plan`'s allocators, and checks that every
+/// element of every thread's buffers holds its pattern.
+template <class ExecSpace>
+void expect_oversized_patterns(bufreg::KernelPlan<ExecSpace>& plan, int team) {
+  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(3, team));
+  EXPECT_LE(plan.level0_bytes_per_team(team),
+            static_cast<std::size_t>(Kokkos::TeamPolicy<ExecSpace>::scratch_size_max(0)));
+  const int threads = 3 * team;
+  FitLevel0Kernel<ExecSpace> kernel{plan.kernel_arenas(policy),
+                                    plan.allocator("big"),
+                                    plan.allocator("mid"),
+                                    plan.allocator("small"),
+                                    plan.allocator("tmp"),
+                                    Kokkos::View<double**, typename ExecSpace::memory_space>(
+                                        "bufreg_test::out", idx(threads), 3500 + 1500 + 16 + 8),
+                                    plan.local_addressing().tile_bytes};
+  plan.check(kernel.big, kernel.mid, kernel.small, kernel.tmp);
+  Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
+  Kokkos::parallel_for("bufreg_test::oversized", policy, kernel);
+  Kokkos::fence();
+  const auto out = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), kernel.out);
+  int mismatches = 0;
+  for (int t = 0; t < threads; ++t) {
+    std::size_t k = 0;
+    const auto expect_row = [&](auto zero, int row, std::size_t count) {
+      for (std::size_t e = 0; e < count; ++e, ++k) {
+        const double want = as_double(pattern<decltype(zero)>(t, row, static_cast<int>(e)));
+        if (!(out(idx(t), k) == want) && ++mismatches <= 10) {
+          ADD_FAILURE() << "thread " << t << " row " << row << " element " << e;
+        }
+      }
+    };
+    expect_row(double{}, 0, 3500);
+    expect_row(float{}, 1, 1500);
+    expect_row(float{}, 2, 16);
+    expect_row(double{}, 3, 8);
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
 TEST(TEST_CATEGORY, BuffersMovedToLevel1ByFitLevel0HoldTheirPatterns) {
   using ExecSpace = TEST_EXECSPACE;
   OversizedGroup buffers;
@@ -325,40 +365,7 @@ TEST(TEST_CATEGORY, BuffersMovedToLevel1ByFitLevel0HoldTheirPatterns) {
   EXPECT_NE(plan.describe().find("moved to level-1 scratch to fit level 0"), std::string::npos)
       << plan.describe();
   EXPECT_THROW(plan.check(buffers.group.get_allocator("small")), std::invalid_argument);
-  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(3, team));
-  EXPECT_LE(plan.level0_bytes_per_team(team),
-            static_cast<std::size_t>(Kokkos::TeamPolicy<ExecSpace>::scratch_size_max(0)));
-  const int threads = 3 * team;
-  FitLevel0Kernel<ExecSpace> kernel{plan.kernel_arenas(policy),
-                                    plan.allocator("big"),
-                                    plan.allocator("mid"),
-                                    plan.allocator("small"),
-                                    plan.allocator("tmp"),
-                                    Kokkos::View<double**, typename ExecSpace::memory_space>(
-                                        "bufreg_test::out", idx(threads), 3500 + 1500 + 16 + 8),
-                                    plan.local_addressing().tile_bytes};
-  plan.check(kernel.big, kernel.mid, kernel.small, kernel.tmp);
-  Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
-  Kokkos::parallel_for("bufreg_test::fit_level0", policy, kernel);
-  Kokkos::fence();
-  const auto out = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), kernel.out);
-  int mismatches = 0;
-  for (int t = 0; t < threads; ++t) {
-    std::size_t k = 0;
-    const auto expect_row = [&](auto zero, int row, std::size_t count) {
-      for (std::size_t e = 0; e < count; ++e, ++k) {
-        const double want = as_double(pattern<decltype(zero)>(t, row, static_cast<int>(e)));
-        if (!(out(idx(t), k) == want) && ++mismatches <= 10) {
-          ADD_FAILURE() << "thread " << t << " row " << row << " element " << e;
-        }
-      }
-    };
-    expect_row(double{}, 0, 3500);
-    expect_row(float{}, 1, 1500);
-    expect_row(float{}, 2, 16);
-    expect_row(double{}, 3, 8);
-  }
-  EXPECT_EQ(mismatches, 0);
+  expect_oversized_patterns(plan, team);
 }
 
 // place_automatically(): the model's choice, applied to the plan's copy of the group, and
@@ -391,39 +398,7 @@ TEST(TEST_CATEGORY, BuffersPlacedAutomaticallyHoldTheirPatterns) {
   EXPECT_EQ(buffers.group.entries(), before.entries());  // the plan moved its copy
   EXPECT_THROW(plan.check(buffers.group.get_allocator("small")), std::invalid_argument);
 
-  const int team = test_team_size<ExecSpace>();
-  const auto policy = plan.configure(Kokkos::TeamPolicy<ExecSpace>(3, team));
-  const int threads = 3 * team;
-  FitLevel0Kernel<ExecSpace> kernel{plan.kernel_arenas(policy),
-                                    plan.allocator("big"),
-                                    plan.allocator("mid"),
-                                    plan.allocator("small"),
-                                    plan.allocator("tmp"),
-                                    Kokkos::View<double**, typename ExecSpace::memory_space>(
-                                        "bufreg_test::out", idx(threads), 3500 + 1500 + 16 + 8),
-                                    plan.local_addressing().tile_bytes};
-  plan.check(kernel.big, kernel.mid, kernel.small, kernel.tmp);
-  Kokkos::deep_copy(kernel.out, std::numeric_limits<double>::quiet_NaN());
-  Kokkos::parallel_for("bufreg_test::place_automatically", policy, kernel);
-  Kokkos::fence();
-  const auto out = Kokkos::create_mirror_view_and_copy(Kokkos::HostSpace(), kernel.out);
-  int mismatches = 0;
-  for (int t = 0; t < threads; ++t) {
-    std::size_t k = 0;
-    const auto expect_row = [&](auto zero, int row, std::size_t count) {
-      for (std::size_t e = 0; e < count; ++e, ++k) {
-        const double want = as_double(pattern<decltype(zero)>(t, row, static_cast<int>(e)));
-        if (!(out(idx(t), k) == want) && ++mismatches <= 10) {
-          ADD_FAILURE() << "thread " << t << " row " << row << " element " << e;
-        }
-      }
-    };
-    expect_row(double{}, 0, 3500);
-    expect_row(float{}, 1, 1500);
-    expect_row(float{}, 2, 16);
-    expect_row(double{}, 3, 8);
-  }
-  EXPECT_EQ(mismatches, 0);
+  expect_oversized_patterns(plan, test_team_size<ExecSpace>());
 }
 
 TEST(TEST_CATEGORY, PlaceAutomaticallyOnTheBackendsOwnDevice) {
