@@ -203,9 +203,4 @@ ModelFit fit_placement_model(const PlacementModel& start,
   return fit;
 }
 
-ModelParameters fit_model_parameters(const PlacementModel& start,
-                                     const std::vector<PlacementTiming>& timings) {
-  return fit_placement_model(start, timings).parameters;
-}
-
 }  // namespace bufreg

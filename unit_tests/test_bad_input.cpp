@@ -249,6 +249,32 @@ TEST(BadInput, EveryEntryPointRefusesClearlyAndChangesNothing) {
                  {"per-team buffers"},
                  [&] { return GroupSnapshot(team_group) == team_before; }});
   }
+  {
+    bufreg::PlacementTiming timing{"n40/all_local", {}, {}, 1e-3};
+    timing.footprint.local_bytes = 3360;
+    timing.footprint.local_traffic = 3360;
+    refused("fit_placement_model(h100, {timing, timing})",
+            [&] {
+              bufreg::fit_placement_model(h100, {timing, timing});
+            },
+            invalid, {"3 timings or more, not 2"});
+    bufreg::PlacementTiming never = timing;
+    never.label = "n40/never";
+    never.seconds = 0;
+    refused("fit_placement_model(h100, {timing, timing, {\"n40/never\", ..., 0 s}})",
+            [&] {
+              bufreg::fit_placement_model(h100, {timing, timing, never});
+            },
+            invalid, {"'n40/never'", "time 0 s"});
+    bufreg::PlacementTiming oversized = timing;
+    oversized.label = "n40/huge";
+    oversized.footprint.shared_bytes = 1 << 20;
+    refused("fit_placement_model(h100, {timing, timing, {\"n40/huge\", 1 MiB of level 0}})",
+            [&] {
+              bufreg::fit_placement_model(h100, {timing, timing, oversized});
+            },
+            invalid, {"'n40/huge'", "does not fit"});
+  }
   refused("described_device(\"sm_75\")", [] { bufreg::described_device("sm_75"); }, invalid,
           {"'sm_75'", "sm_80 sm_89 sm_90 host"});
   refused("described_device(\"host\", 0)", [] { bufreg::described_device("host", 0); }, invalid,

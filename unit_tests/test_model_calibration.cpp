@@ -78,9 +78,9 @@ TEST(ModelCalibration, RecoversKnownConstantsFromExactTimings) {
   EXPECT_NE(fit.parameters.source.find("from 40 timings"), std::string::npos)
       << fit.parameters.source;
   EXPECT_NE(fit.parameters.source.find("RMS log error"), std::string::npos);
-  // Deterministic, and fit_model_parameters is the same fit.
+  // Deterministic.
   const ModelParameters again =
-      bufreg::fit_model_parameters(PlacementModel::for_device(h100), timings);
+      bufreg::fit_placement_model(PlacementModel::for_device(h100), timings).parameters;
   EXPECT_EQ(bufreg::to_text(again), bufreg::to_text(fit.parameters));
 }
 
@@ -102,7 +102,7 @@ TEST(ModelCalibration, KeepsStartValuesTheTimingsCannotTellApart) {
   // say nothing about where spilling would start, what it would cost, or saturation.
   const PlacementModel host = PlacementModel::for_device(bufreg::described_device("host", 4));
   const auto timings = generated_timings(host, [](std::size_t) { return 0.0; });
-  const ModelParameters fitted = bufreg::fit_model_parameters(host, timings);
+  const ModelParameters fitted = bufreg::fit_placement_model(host, timings).parameters;
   EXPECT_EQ(fitted.on_chip_local_bytes, host.parameters.on_chip_local_bytes);
   EXPECT_EQ(fitted.spill_cost, host.parameters.spill_cost);
   EXPECT_EQ(fitted.saturating_threads, host.parameters.saturating_threads);
@@ -112,8 +112,9 @@ TEST(ModelCalibration, KeepsStartValuesTheTimingsCannotTellApart) {
 TEST(ModelCalibration, FittedEntryRoundTripsThroughText) {
   const PlacementModel truth{h100, known_parameters()};
   const auto noise = [](std::size_t i) { return 0.01 * std::cos(0.9 * static_cast<double>(i)); };
-  const ModelParameters fitted = bufreg::fit_model_parameters(PlacementModel::for_device(h100),
-                                                              generated_timings(truth, noise));
+  const ModelParameters fitted =
+      bufreg::fit_placement_model(PlacementModel::for_device(h100), generated_timings(truth, noise))
+          .parameters;
   const ModelParameters read = bufreg::parse_model_parameters(bufreg::to_text(fitted));
   EXPECT_EQ(read.arch, fitted.arch);
   EXPECT_EQ(read.source, fitted.source);
@@ -129,7 +130,7 @@ TEST(ModelCalibration, RefusesBadTimingsByLabel) {
   const auto exact =
       generated_timings(PlacementModel{h100, known_parameters()}, [](std::size_t) { return 0.0; });
   const auto fit = [&](std::vector<PlacementTiming> timings) {
-    return [start, timings] { bufreg::fit_model_parameters(start, timings); };
+    return [start, timings] { bufreg::fit_placement_model(start, timings); };
   };
   EXPECT_TRUE(throws_with<std::invalid_argument>(fit({exact[0], exact[1]}),
                                                  {"bufreg: ", "needs 3 timings or more, not 2"}));

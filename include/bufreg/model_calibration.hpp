@@ -42,8 +42,4 @@ struct ModelFit {
 ModelFit fit_placement_model(const PlacementModel& start,
                              const std::vector<PlacementTiming>& timings);
 
-/// fit_placement_model(start, timings).parameters.
-ModelParameters fit_model_parameters(const PlacementModel& start,
-                                     const std::vector<PlacementTiming>& timings);
-
 }  // namespace bufreg
