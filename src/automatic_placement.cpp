@@ -91,7 +91,9 @@ std::string estimate_text(const Footprint& footprint, const Estimate& estimate) 
          " threads resident per multiprocessor, level 0 " + std::to_string(footprint.shared_bytes) +
          " B/thread, local " + std::to_string(footprint.local_bytes + footprint.level1_bytes) +
          " B/thread" + (footprint.level1_bytes > 0 ? " in level-1 scratch" : "") + ", spilled " +
-         number(estimate.spilled_fraction * 100) + "%, model time " + number(estimate.time);
+         std::to_string(estimate.spilled_bytes) + " B/thread (" +
+         number(estimate.spilled_fraction * 100) + "% of its traffic), model time " +
+         number(estimate.time);
 }
 
 std::string estimate_json(const Footprint& footprint, const Estimate& estimate) {
@@ -102,6 +104,7 @@ std::string estimate_json(const Footprint& footprint, const Estimate& estimate) 
          ", \"shared_bytes\": " + std::to_string(footprint.shared_bytes) +
          ", \"local_bytes\": " + std::to_string(footprint.local_bytes) +
          ", \"level1_bytes\": " + std::to_string(footprint.level1_bytes) +
+         ", \"spilled_bytes\": " + std::to_string(estimate.spilled_bytes) +
          ", \"spilled_fraction\": " + number(estimate.spilled_fraction) +
          ", \"residency\": " + number(estimate.residency) + ", \"time\": " + number(estimate.time) +
          "}";

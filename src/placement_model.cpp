@@ -205,6 +205,9 @@ Estimate PlacementModel::estimate(const Footprint& footprint, const KernelShape&
   estimate.resident_threads = static_cast<int>(blocks * team);
   const double on_chip = static_cast<double>(parameters.on_chip_local_bytes);
   const double local = static_cast<double>(footprint.local_bytes);
+  estimate.spilled_bytes = footprint.local_bytes > parameters.on_chip_local_bytes
+                               ? footprint.local_bytes - parameters.on_chip_local_bytes
+                               : 0;
   estimate.spilled_fraction = local > on_chip ? (local - on_chip) / local : 0;
   estimate.on_chip_traffic =
       footprint.shared_traffic + footprint.local_traffic * (1 - estimate.spilled_fraction);

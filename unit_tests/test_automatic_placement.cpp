@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -222,6 +223,69 @@ TEST(AutomaticPlacement, RandomGroupsStayWithinLimitsAndBeatAllLocalAndAllShared
               decision.to_json());
   }
   EXPECT_LT(refusals, 30);  // the rounds test placements, not refusals
+}
+
+TEST(AutomaticPlacement, RandomRegistriesStayWithinLimitsAndBeatAllLocalAndAllShared) {
+  std::mt19937_64 random(29);
+  const std::vector<std::string> architectures = {"sm_80", "sm_89", "sm_90"};
+  int with_shared = 0;  // rounds whose choice keeps some relocatable buffer in shared memory
+  for (int round = 0; round < 60; ++round) {
+    // A parent with one or two children, one of them with a grandchild, random buffers in each.
+    BufferRegistry registry;
+    int components[4] = {};
+    const char* names[4] = {"", "a", "b", "a/c"};
+    const std::size_t count = 2 + random() % 3;
+    PlacementOptions options;
+    for (std::size_t c = 0; c < count; ++c) {
+      for (std::size_t i = 0, n = 1 + random() % 6; i < n; ++i) {
+        const std::string name = "x" + std::to_string(i);
+        const bool persistent = random() % 6 == 0;
+        registry.register_buffer(name, &components[c], 1 + random() % 300,
+                                 !persistent && random() % 2 ? Location::shared : Location::local,
+                                 persistent, {}, Precision::float64);
+        const std::string path = c == 0 ? name : std::string(names[c]) + "/" + name;
+        if (!persistent && random() % 4 != 0) options.relocatable.push_back(path);
+        options.weights[path] = static_cast<double>(random() % 9);
+      }
+    }
+    registry.register_child(&components[0], &components[1], "a");
+    if (count > 2) registry.register_child(&components[0], &components[2], "b");
+    if (count > 3) registry.register_child(&components[1], &components[3], "c");
+    const PlacementModel model = PlacementModel::for_device(
+        described_device(architectures[static_cast<std::size_t>(round % 3)]));
+    const PlacementDecision decision = registry.place_automatically(&components[0], model, options);
+    SCOPED_TRACE("round " + std::to_string(round) + "\n" + decision.describe());
+    ASSERT_TRUE(decision.estimate.fits);
+    with_shared +=
+        std::any_of(decision.buffers.begin(), decision.buffers.end(),
+                    [](const auto& buffer) { return buffer.location == Location::shared; });
+    const bufreg::FixedPlacement& all_local = decision.fixed[1];
+    const bufreg::FixedPlacement& all_shared = decision.fixed.back();
+    if (all_local.estimate.fits) {
+      EXPECT_LE(decision.estimate.time, all_local.estimate.time);
+    }
+    if (all_shared.estimate.fits &&
+        all_shared.footprint.shared_bytes <= model.parameters.shared_bytes_per_thread_max) {
+      EXPECT_LE(decision.estimate.time, all_shared.estimate.time);
+    }
+    // Applied as described, and rolled up: the parent's level 0 and every component's locals.
+    EXPECT_EQ(registry.shared_buffer_size(&components[0]), decision.footprint.shared_bytes);
+    std::size_t local = 0;
+    for (std::size_t c = 0; c < count; ++c) local += registry.local_buffer_size(&components[c]);
+    EXPECT_EQ(local, decision.footprint.local_bytes);
+    for (const auto& buffer : decision.buffers) {
+      const auto slash = buffer.name.rfind('/');
+      const std::string prefix = slash == std::string::npos ? "" : buffer.name.substr(0, slash);
+      const std::size_t c = static_cast<std::size_t>(
+          std::find(std::begin(names), std::end(names), prefix) - std::begin(names));
+      ASSERT_LT(c, count) << buffer.name;
+      EXPECT_EQ(location_of(*registry.group(&components[c]), buffer.name.substr(slash + 1)),
+                buffer.location)
+          << buffer.name;
+    }
+  }
+  std::printf("%d of 60 rounds keep a relocatable buffer in shared memory\n", with_shared);
+  EXPECT_GE(with_shared, 10);
 }
 
 /// The ODE integrator's shape: a loop with four local vectors and a child step with seven

@@ -80,6 +80,7 @@ TEST(PlacementModel, ThreadPrivateBytesPastTheOnChipShareSpill) {
   footprint.local_traffic = 7168;
   footprint.global_traffic = 100;
   const Estimate estimate = model.estimate(footprint, {});
+  EXPECT_EQ(estimate.spilled_bytes, 3584u);
   EXPECT_DOUBLE_EQ(estimate.spilled_fraction, 0.5);
   EXPECT_DOUBLE_EQ(estimate.on_chip_traffic, 3584);
   EXPECT_DOUBLE_EQ(estimate.off_chip_traffic, 3684);

@@ -66,14 +66,15 @@ struct KernelShape {
 
 /// The model's figures for one Footprint on one device. A model, not a measurement.
 struct Estimate {
-  bool fits = false;            ///< within the device's hard limits
-  std::string limit;            ///< when it does not fit: which limit, in words
-  int team_size = 0;            ///< the largest that fits the level-0 target (whole warps)
-  int resident_threads = 0;     ///< per multiprocessor
-  double spilled_fraction = 0;  ///< of the thread-private traffic
-  double on_chip_traffic = 0;   ///< bytes per step from level 0, registers and L1
-  double off_chip_traffic = 0;  ///< bytes per step from L2 or memory
-  double residency = 0;         ///< min(1, resident threads / saturating threads)
+  bool fits = false;              ///< within the device's hard limits
+  std::string limit;              ///< when it does not fit: which limit, in words
+  int team_size = 0;              ///< the largest that fits the level-0 target (whole warps)
+  int resident_threads = 0;       ///< per multiprocessor
+  std::size_t spilled_bytes = 0;  ///< thread-private bytes per thread past the on-chip share
+  double spilled_fraction = 0;    ///< of the thread-private traffic: spilled bytes / local bytes
+  double on_chip_traffic = 0;     ///< bytes per step from level 0, registers and L1
+  double off_chip_traffic = 0;    ///< bytes per step from L2 or memory
+  double residency = 0;           ///< min(1, resident threads / saturating threads)
   /// (on-chip + spill_cost x off-chip traffic) / residency: the model's time per thread and
   /// step, in on-chip byte accesses. Compare it between placements, not with seconds.
   double time = 0;
