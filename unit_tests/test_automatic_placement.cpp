@@ -158,6 +158,25 @@ Workload random_workload(std::mt19937_64& random) {
   return workload;
 }
 
+/// The choice fits the device, and is no slower on the model than all local, nor than all
+/// shared where that is within the model's level-0 bound.
+void expect_within_limits_and_never_worse(const PlacementDecision& decision,
+                                          const PlacementModel& model) {
+  EXPECT_LE(
+      decision.footprint.team_shared_bytes +
+          decision.footprint.shared_bytes * static_cast<std::size_t>(decision.estimate.team_size),
+      model.device.shared_bytes_per_block_optin);
+  const bufreg::FixedPlacement& all_local = decision.fixed[1];
+  const bufreg::FixedPlacement& all_shared = decision.fixed.back();
+  if (all_local.estimate.fits) {
+    EXPECT_LE(decision.estimate.time, all_local.estimate.time);
+  }
+  if (all_shared.estimate.fits &&
+      all_shared.footprint.shared_bytes <= model.parameters.shared_bytes_per_thread_max) {
+    EXPECT_LE(decision.estimate.time, all_shared.estimate.time);
+  }
+}
+
 TEST(AutomaticPlacement, RandomGroupsStayWithinLimitsAndBeatAllLocalAndAllShared) {
   std::mt19937_64 random(13);
   const std::vector<std::string> architectures = {"sm_80", "sm_89", "sm_90"};
@@ -181,18 +200,7 @@ TEST(AutomaticPlacement, RandomGroupsStayWithinLimitsAndBeatAllLocalAndAllShared
     }
     SCOPED_TRACE("round " + std::to_string(round) + "\n" + decision.describe());
     ASSERT_TRUE(decision.estimate.fits);
-    EXPECT_LE(
-        decision.footprint.shared_bytes * static_cast<std::size_t>(decision.estimate.team_size),
-        model.device.shared_bytes_per_block_optin);
-    const bufreg::FixedPlacement& all_local = decision.fixed[1];
-    const bufreg::FixedPlacement& all_shared = decision.fixed.back();
-    if (all_local.estimate.fits) {
-      EXPECT_LE(decision.estimate.time, all_local.estimate.time);
-    }
-    if (all_shared.estimate.fits &&
-        all_shared.footprint.shared_bytes <= model.parameters.shared_bytes_per_thread_max) {
-      EXPECT_LE(decision.estimate.time, all_shared.estimate.time);
-    }
+    expect_within_limits_and_never_worse(decision, model);
     // What it says is what it did: each relocatable buffer where the decision put it, the
     // arenas the footprint's, every other field as it was.
     EXPECT_EQ(workload.group.shared_buffer_size(), decision.footprint.shared_bytes);
@@ -259,15 +267,7 @@ TEST(AutomaticPlacement, RandomRegistriesStayWithinLimitsAndBeatAllLocalAndAllSh
     with_shared +=
         std::any_of(decision.buffers.begin(), decision.buffers.end(),
                     [](const auto& buffer) { return buffer.location == Location::shared; });
-    const bufreg::FixedPlacement& all_local = decision.fixed[1];
-    const bufreg::FixedPlacement& all_shared = decision.fixed.back();
-    if (all_local.estimate.fits) {
-      EXPECT_LE(decision.estimate.time, all_local.estimate.time);
-    }
-    if (all_shared.estimate.fits &&
-        all_shared.footprint.shared_bytes <= model.parameters.shared_bytes_per_thread_max) {
-      EXPECT_LE(decision.estimate.time, all_shared.estimate.time);
-    }
+    expect_within_limits_and_never_worse(decision, model);
     // Applied as described, and rolled up: the parent's level 0 and every component's locals.
     EXPECT_EQ(registry.shared_buffer_size(&components[0]), decision.footprint.shared_bytes);
     std::size_t local = 0;
