@@ -1,8 +1,8 @@
 // bufreg_calibrate: fits the placement model's constants on the device it runs on. It times the
-// ODE workload (Lorenz-96 with 8, 40 and 128 states, bufreg's kernel) under the fixed placements,
-// fits on_chip_local_bytes, spill_cost and saturating_threads to the medians with
-// bufreg::fit_placement_model, writes the entry and prints measured times against the fitted
-// model's. On a CPU backend it fits the host (arch "host").
+// ODE workload (Lorenz-96 with 8, 40 and 128 states, bufreg's kernel) under the fixed placements
+// and the one the device's uncalibrated model chooses, fits on_chip_local_bytes, spill_cost and
+// saturating_threads to the medians with bufreg::fit_placement_model, writes the entry and prints
+// measured times against the fitted model's. On a CPU backend it fits the host (arch "host").
 //   --bufreg_systems N  systems per batch (default 256 on host backends, 16384 on GPUs)
 //   --repetitions K     timed integrations per placement, their median kept (default 5)
 //   --registers R       registers per thread of the ODE kernel as ptxas reports them (the CUDA
@@ -154,6 +154,8 @@ void measure_size(const Options& options, std::vector<Measurement>& measurements
   measurements.push_back(measure<N, ode::Mix::components>(data, options, settings.check));
   measurements.push_back(measure<N, ode::Mix::all_shared>(data, options, settings.check));
   measurements.push_back(measure<N, ode::Mix::all_local>(data, options, settings.check));
+  // The A/B: the placement the uncalibrated model chooses here, timed beside the fixed ones.
+  measurements.push_back(measure<N, ode::Mix::automatic>(data, options, settings.check));
 }
 
 std::string table(const std::vector<Measurement>& measurements, const bufreg::ModelFit& fit,

@@ -5,7 +5,7 @@
 set(entry "${WORK}/bufreg_model.txt")
 execute_process(COMMAND "${TOOL}" --check "${entry}" RESULT_VARIABLE status
                 OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT status EQUAL 0 OR NOT out MATCHES "source = fitted by bufreg_calibrate from 9 timings")
+if(NOT status EQUAL 0 OR NOT out MATCHES "source = fitted by bufreg_calibrate from 12 timings")
   message(SEND_ERROR "${entry}: exit status ${status}, want 0 and a fitted entry:\n${out}${err}")
 endif()
 
