@@ -99,8 +99,6 @@ std::string escaped(const std::string& text, Escape escape, Special special) {
 
 namespace detail {
 
-/// A JSON string: quotes and backslashes escaped, control characters as \u00XX, and bytes that
-/// are not well-formed UTF-8 as \u00XX of the byte, so the document is always valid UTF-8.
 std::string json_string(const std::string& text) {
   const auto escape = [](unsigned char byte) {
     char code[8];
@@ -116,8 +114,6 @@ std::string json_string(const std::string& text) {
   return "\"" + escaped(text, escape, special) + "\"";
 }
 
-/// A name as describe() prints it: backslashes doubled, newlines, tabs and carriage returns as
-/// \n, \t and \r, other control characters and bytes that are not well-formed UTF-8 as \xNN.
 std::string display_name(const std::string& text) {
   const auto escape = [](unsigned char byte) {
     char code[8];

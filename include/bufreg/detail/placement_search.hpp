@@ -26,9 +26,9 @@ using FootprintOf = std::function<Footprint(const std::vector<Location>& locatio
 /// options.weights' entry for `name` (1 when it has none).
 double weight_of(const PlacementOptions& options, const std::string& name);
 
-/// Refuses a weight that is negative or not finite, and a relocatable name given twice
-/// (std::invalid_argument); `known(name)` says whether the caller has such a buffer, else
-/// std::out_of_range; `check_relocatable(buffer)` is called with each relocatable buffer.
+/// Refuses, naming the buffer, a name `find` does not know (std::out_of_range: `find` returns
+/// nullptr), a persistent relocatable buffer, one given twice, and a weight that is negative or
+/// not finite (std::invalid_argument).
 void check_options(const PlacementOptions& options,
                    const std::function<const CUDABuffer*(const std::string&)>& find);
 
